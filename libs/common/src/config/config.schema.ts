@@ -1,0 +1,227 @@
+import { isAbsolute, resolve } from 'node:path';
+
+export type Role = 'all' | 'api' | 'worker';
+export type StorageDriver = 'local' | 's3';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The one typed configuration object. Nothing outside this file reads process.env. */
+export interface AppConfig {
+  nodeEnv: string;
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  myPrivateApiKey: string | undefined;
+  secretsKey: string | undefined;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  publicBaseUrl: string;
+  redisUrl: string | undefined;
+  role: Role;
+  storageDriver: StorageDriver;
+  s3: {
+    bucket: string | undefined;
+    region: string | undefined;
+    endpoint: string | undefined;
+    accessKeyId: string | undefined;
+    secretAccessKey: string | undefined;
+    forcePathStyle: boolean;
+  };
+  logLevel: LogLevel;
+  bodyLimitBytes: number;
+  testModeGrant: number;
+  schedulerEnabled: boolean;
+}
+
+interface VariableSpec {
+  name: string;
+  description: string;
+  default?: string;
+}
+
+/** Every variable the gateway reads, with its meaning and default: the README's table is this list. */
+export const CONFIG_VARIABLES: VariableSpec[] = [
+  { name: 'NODE_ENV', description: '`production` refuses to start without DATABASE_URL, MY_PRIVATE_API_KEY and SECRETS_KEY', default: 'development' },
+  { name: 'PORT', description: 'TCP port to listen on', default: '3000' },
+  { name: 'HOST', description: 'address to listen on', default: '0.0.0.0' },
+  { name: 'DATABASE_URL', description: 'PostgreSQL URL; unset → embedded PostgreSQL under DATA_DIR' },
+  { name: 'DATA_DIR', description: 'embedded database, generated secrets, local result files', default: './.data' },
+  { name: 'MY_PRIVATE_API_KEY', description: 'operator bearer key (≥ 32 characters); unset outside production → generated into DATA_DIR' },
+  { name: 'SECRETS_KEY', description: '32-byte key, base64, encrypting provider credentials; unset outside production → generated into DATA_DIR' },
+  { name: 'ADMIN_EMAIL', description: 'first console operator, created on first start if none exists', default: 'generated' },
+  { name: 'ADMIN_PASSWORD', description: 'password of that first operator (≥ 12 characters)', default: 'generated' },
+  { name: 'PUBLIC_BASE_URL', description: 'how the outside world reaches this gateway (result URLs, asset ingestion)', default: 'http://localhost:$PORT' },
+  { name: 'REDIS_URL', description: 'shared throttling and upstream QPS budgets across instances', default: 'unset (in-process)' },
+  { name: 'ROLE', description: '`all`, `api` (HTTP only) or `worker` (scheduler; serves only health and metrics)', default: 'all' },
+  { name: 'STORAGE_DRIVER', description: '`local` (under DATA_DIR) or `s3` for stored results', default: 'local' },
+  { name: 'S3_BUCKET', description: 'bucket for results when STORAGE_DRIVER=s3' },
+  { name: 'S3_REGION', description: 'S3 region', default: 'us-east-1' },
+  { name: 'S3_ENDPOINT', description: 'S3-compatible endpoint URL (MinIO, R2, …)' },
+  { name: 'S3_ACCESS_KEY_ID', description: 'S3 access key id' },
+  { name: 'S3_SECRET_ACCESS_KEY', description: 'S3 secret access key' },
+  { name: 'S3_FORCE_PATH_STYLE', description: '`true` for path-style S3 URLs', default: 'false' },
+  { name: 'LOG_LEVEL', description: 'pino level: fatal, error, warn, info, debug, trace, silent', default: 'info' },
+  { name: 'BODY_LIMIT_BYTES', description: 'largest accepted request body (base64 reference images need ~14 MiB)', default: '15728640' },
+  { name: 'TEST_MODE_GRANT', description: 'test-mode credits granted to every new customer', default: '100000' },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** Parses and validates the environment; throws one ConfigError listing every problem. */
+export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const get = (name: string) => blankToUndefined(env[name]);
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) {
+      return fallback;
+    }
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = get(name);
+    if (raw === undefined) {
+      return fallback;
+    }
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  };
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = get(name);
+    if (raw === undefined) {
+      return undefined;
+    }
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must be a ${protocols.join(' or ')} URL`);
+      }
+    } catch {
+      problems.push(`${name} must be a valid URL`);
+    }
+    return raw;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = get(name);
+    if (raw === undefined) {
+      return fallback;
+    }
+    if (!['true', 'false', '1', '0'].includes(raw)) {
+      problems.push(`${name} must be true or false (got "${raw}")`);
+      return fallback;
+    }
+    return raw === 'true' || raw === '1';
+  };
+
+  const nodeEnv = get('NODE_ENV') ?? 'development';
+  const production = nodeEnv === 'production';
+  const port = int('PORT', 3000, 0, 65535);
+  const host = get('HOST') ?? '0.0.0.0';
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const dataDirRaw = get('DATA_DIR') ?? './.data';
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
+
+  const myPrivateApiKey = get('MY_PRIVATE_API_KEY');
+  if (myPrivateApiKey !== undefined && myPrivateApiKey.length < 32) {
+    problems.push('MY_PRIVATE_API_KEY must be at least 32 characters long');
+  }
+  const secretsKey = get('SECRETS_KEY');
+  if (secretsKey !== undefined && !isBase64Key(secretsKey)) {
+    problems.push('SECRETS_KEY must be 32 bytes encoded as base64 (try: openssl rand -base64 32)');
+  }
+  const adminEmail = get('ADMIN_EMAIL');
+  if (adminEmail !== undefined && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
+    problems.push('ADMIN_EMAIL must be an email address');
+  }
+  const adminPassword = get('ADMIN_PASSWORD');
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    problems.push('ADMIN_PASSWORD must be at least 12 characters long');
+  }
+
+  const publicBaseUrl = (url('PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const role = oneOf<Role>('ROLE', ['all', 'api', 'worker'], 'all');
+  const storageDriver = oneOf<StorageDriver>('STORAGE_DRIVER', ['local', 's3'], 'local');
+  const s3 = {
+    bucket: get('S3_BUCKET'),
+    region: get('S3_REGION') ?? 'us-east-1',
+    endpoint: url('S3_ENDPOINT', ['http:', 'https:']),
+    accessKeyId: get('S3_ACCESS_KEY_ID'),
+    secretAccessKey: get('S3_SECRET_ACCESS_KEY'),
+    forcePathStyle: bool('S3_FORCE_PATH_STYLE', false),
+  };
+  if (storageDriver === 's3' && s3.bucket === undefined) {
+    problems.push('S3_BUCKET is required when STORAGE_DRIVER=s3');
+  }
+  const logLevel = oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info');
+  const bodyLimitBytes = int('BODY_LIMIT_BYTES', 15 * 1024 * 1024, 1024, 100 * 1024 * 1024);
+  const testModeGrant = int('TEST_MODE_GRANT', 100_000, 0, 1_000_000_000_000);
+
+  if (production) {
+    const missing = [
+      databaseUrl === undefined ? 'DATABASE_URL' : undefined,
+      myPrivateApiKey === undefined ? 'MY_PRIVATE_API_KEY' : undefined,
+      secretsKey === undefined ? 'SECRETS_KEY' : undefined,
+    ].filter((name): name is string => name !== undefined);
+    if (missing.length > 0) {
+      problems.push(
+        `NODE_ENV=production needs ${missing.join(', ')}: set ${missing.length > 1 ? 'them' : 'it'} in the environment (generated secrets and the embedded database are for development only)`,
+      );
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return {
+    nodeEnv,
+    production,
+    port,
+    host,
+    databaseUrl,
+    dataDir,
+    myPrivateApiKey,
+    secretsKey,
+    adminEmail,
+    adminPassword,
+    publicBaseUrl,
+    redisUrl,
+    role,
+    storageDriver,
+    s3,
+    logLevel,
+    bodyLimitBytes,
+    testModeGrant,
+    schedulerEnabled: role !== 'api',
+  };
+}
+
+export function isBase64Key(value: string): boolean {
+  return /^[A-Za-z0-9+/]{43}=$/.test(value) && Buffer.from(value, 'base64').length === 32;
+}

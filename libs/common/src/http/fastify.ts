@@ -1,0 +1,58 @@
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { REQUEST_ID_PATTERN, newRequestId } from '../ids';
+import type { MetricsService } from '../metrics';
+
+export interface FastifyAdapterOptions {
+  logger: PinoLogger;
+  bodyLimitBytes: number;
+}
+
+/** Echo a sane client `X-Request-Id`; otherwise mint `req_…`. */
+export function requestIdFor(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && REQUEST_ID_PATTERN.test(value) ? value : newRequestId();
+}
+
+export function createFastifyAdapter(options: FastifyAdapterOptions): FastifyAdapter {
+  return new FastifyAdapter({
+    loggerInstance: options.logger,
+    // One access line per request comes from our onResponse hook instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdFor(req.headers['x-request-id']),
+    requestIdHeader: false,
+    trustProxy: true,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+}
+
+/**
+ * Hooks every instance needs: the request id header on every answer, an access log line, the
+ * latency histogram by route pattern. (Errors raised by Fastify itself, such as body parsing and
+ * size limits, reach Nest's exception layer and so our global filter.)
+ */
+export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsService): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', String(request.id));
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
+    request.log.info(
+      { method: request.method, route, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+    done();
+  });
+}
+
+/** Result links carry a signature in the query string: keep it out of logs. */
+function redactUrl(url: string): string {
+  return url.replace(/([?&](?:sig|signature|token|key)=)[^&]*/gi, '$1[redacted]');
+}

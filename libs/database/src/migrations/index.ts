@@ -1,0 +1,5 @@
+import { Foundation1763900000000 } from './1763900000000-Foundation';
+import { CustomersPlansAudit1763900000100 } from './1763900000100-CustomersPlansAudit';
+
+/** Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set. */
+export const MIGRATIONS = [Foundation1763900000000, CustomersPlansAudit1763900000100];
