@@ -1,5 +1,6 @@
 import { Foundation1763900000000 } from './1763900000000-Foundation';
 import { CustomersPlansAudit1763900000100 } from './1763900000100-CustomersPlansAudit';
+import { CreditsLedger1763900000200 } from './1763900000200-CreditsLedger';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set. */
-export const MIGRATIONS = [Foundation1763900000000, CustomersPlansAudit1763900000100];
+export const MIGRATIONS = [Foundation1763900000000, CustomersPlansAudit1763900000100, CreditsLedger1763900000200];
