@@ -53,17 +53,36 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     const client = new Client({ connectionString: adminUrl });
     await client.connect();
-    await dropStaleDatabases(client, `gw\\_%\\_${process.pid}`);
+    await dropStaleDatabases(client, process.pid);
     await client.end();
     await embedded?.stop();
   };
 }
 
-/** Databases this run (or a crashed earlier one) created: gw_template_<pid>, gw_t<n>_<pid>. */
-async function dropStaleDatabases(client: Client, pattern = 'gw\\_%'): Promise<void> {
-  const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [pattern]);
+/**
+ * Databases this run created (gw_template_<pid>, gw_t<hex>_<pid>), or that a run which no longer
+ * exists left behind; never those of another test run still going on the same server.
+ */
+async function dropStaleDatabases(client: Client, onlyPid?: number): Promise<void> {
+  const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'gw\\_%'`);
   for (const { datname } of rows) {
-    await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    const pid = Number(datname.split('_').pop());
+    const mine = onlyPid !== undefined ? pid === onlyPid : !isAlive(pid);
+    if (mine) {
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { type AppConfig, randomBase62 } from '@app/common';
@@ -64,6 +64,11 @@ export async function prepareRuntime(config: AppConfig, log: (line: string) => v
   let databaseUrl = config.databaseUrl;
   if (databaseUrl === undefined) {
     log(`DATABASE_URL is unset: starting the embedded PostgreSQL in ${join(config.dataDir, 'pg')}`);
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o711 });
+    if (process.getuid?.() === 0) {
+      // As root the database runs as its own system user, which must be able to traverse DATA_DIR.
+      chmodSync(config.dataDir, statSync(config.dataDir).mode | 0o011);
+    }
     embedded = await startEmbeddedPostgres({ dir: join(config.dataDir, 'pg'), log: (line) => (process.env.EMBEDDED_PG_DEBUG ? log(line) : undefined) });
     databaseUrl = embedded.url;
   }

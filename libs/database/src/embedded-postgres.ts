@@ -55,7 +55,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     log(`initialising a new PostgreSQL cluster in ${pgdata}`);
     await pg.initialise();
   }
-  removeStaleLock(pgdata, log);
+  await clearStaleLock(pgdata, log);
   try {
     await pg.start();
   } catch (error) {
@@ -86,27 +86,40 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
 
 /**
  * A crash leaves postmaster.pid behind. PostgreSQL ignores it when that pid is dead, but refuses
- * to start when the pid now belongs to another process; only a live postgres owns the lock.
+ * to start when the pid now belongs to another process; and when only the gateway was killed, its
+ * postgres lives on as an orphan (parent reaped, no node parent) holding the lock. Both are
+ * cleared here; a postgres whose parent is a live node process belongs to a running gateway and is
+ * left alone (the start then fails with a message saying so).
  */
-function removeStaleLock(pgdata: string, log: (line: string) => void): void {
+async function clearStaleLock(pgdata: string, log: (line: string) => void): Promise<void> {
   const lockFile = join(pgdata, 'postmaster.pid');
   if (!existsSync(lockFile)) {
     return;
   }
   const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
-  let alivePostgres = false;
-  if (Number.isInteger(pid) && pid > 0) {
-    try {
-      process.kill(pid, 0);
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      alivePostgres = cmdline.includes('postgres');
-    } catch {
-      alivePostgres = false;
-    }
-  }
-  if (!alivePostgres) {
+  const cmdline = Number.isInteger(pid) && pid > 0 ? readProc(`/proc/${pid}/cmdline`) : undefined;
+  if (cmdline === undefined || !cmdline.includes('postgres')) {
     log(`removing a stale PostgreSQL lock left by process ${pid}`);
     rmSync(lockFile, { force: true });
+    return;
+  }
+  const ppid = Number(readProc(`/proc/${pid}/stat`)?.split(') ')[1]?.split(' ')[1]);
+  const parent = ppid > 1 ? readProc(`/proc/${ppid}/cmdline`) : undefined;
+  if (parent !== undefined && parent.includes('node')) {
+    return;
+  }
+  log(`stopping an orphaned PostgreSQL (pid ${pid}) left by a crashed gateway`);
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 200 && readProc(`/proc/${pid}/cmdline`) !== undefined; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function readProc(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

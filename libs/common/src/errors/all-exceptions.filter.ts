@@ -65,9 +65,13 @@ export function toErrorResponse(exception: unknown, requestId: string, logger?: 
       message = 'No such route or resource';
     } else if (status < 500) {
       message = SAFE_MESSAGES[code] ?? 'Invalid request';
-      const response = exception.getResponse();
-      if (status === 400 && typeof response === 'object' && response !== null && 'message' in response) {
-        const m: unknown = response.message;
+      // Nest maps Fastify's own errors (body parsing, limits) to HttpExceptions with the original as cause.
+      const cause = exception.cause;
+      if (isFastifyClientError(cause)) {
+        message = fastifyMessage(cause);
+      } else if (status === 400) {
+        const response = exception.getResponse();
+        const m: unknown = typeof response === 'string' ? response : typeof response === 'object' && response !== null && 'message' in response ? response.message : undefined;
         if (typeof m === 'string' && m.length < 300) {
           message = m;
         }
@@ -124,6 +128,8 @@ function fastifyMessage(e: FastifyClientError): string {
       return 'Request body is too large';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Unsupported Content-Type: send application/json';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'Malformed JSON body';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'Body is empty but Content-Type is application/json';
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
