@@ -1,0 +1,68 @@
+import type { Readable } from 'node:stream';
+
+export type JobType = 'image' | 'video';
+export type Mode = 'live' | 'test';
+export type ImageQuality = 'LOW' | 'MEDIUM';
+export type Size = '16:9_SMALL' | '1:1_SMALL' | '2:3_SMALL' | '9:16_SMALL';
+export type Strength = 'LOW' | 'MID' | 'HIGH';
+
+/** What a job asks a provider for, after validation; never contains customer image bytes inline. */
+export interface GenerationRequest {
+  type: JobType;
+  prompt: string;
+  size: Size;
+  quality?: ImageQuality;
+  duration?: number;
+  motionHasAudio?: boolean;
+  reference?: { objectKey: string; contentType: string; strength: Strength; width: number; height: number };
+  assets?: { providerAssetId: string }[];
+}
+
+/** The job as the adapter sees it: enough to submit and to poll, nothing about credits. */
+export interface ProviderJob {
+  id: string;
+  mode: Mode;
+  request: GenerationRequest;
+  providerTaskId: string | null;
+  providerAccountId: string | null;
+  submittedAt: Date | null;
+  attempts: number;
+}
+
+/** A finished output: bytes in hand (synchronous providers) or a URL to copy from. */
+export type ProviderOutput =
+  | { kind: 'bytes'; bytes: Buffer; contentType: string }
+  | { kind: 'stream'; open: () => Promise<{ body: Readable; contentType: string; contentLength?: number }> };
+
+export interface ProviderFailure {
+  /** Provider-neutral code shown to customers (`moderation_rejected`, `generation_failed`, `timeout`…). */
+  code: string;
+  /** Provider-neutral, customer-safe message. */
+  message: string;
+}
+
+export type SubmitOutcome =
+  | { kind: 'accepted'; taskId: string }
+  | { kind: 'completed'; taskId?: string; output: ProviderOutput }
+  | { kind: 'failed'; failure: ProviderFailure }
+  | { kind: 'transient'; reason: string; retryAfterMs?: number }
+  /** The request may have reached the provider but its answer was lost: never blindly resubmit. */
+  | { kind: 'unknown'; reason: string };
+
+export type PollOutcome =
+  | { kind: 'processing'; providerStatus?: string }
+  | { kind: 'completed'; output: ProviderOutput }
+  | { kind: 'failed'; failure: ProviderFailure }
+  | { kind: 'transient'; reason: string; retryAfterMs?: number };
+
+export type CancelOutcome = { kind: 'canceled' } | { kind: 'not_cancelable' };
+
+/** The port the jobs module drives; one implementation per upstream, plus the simulator. */
+export interface ProviderAdapter {
+  readonly name: string;
+  submit(job: ProviderJob, signal: AbortSignal): Promise<SubmitOutcome>;
+  poll(job: ProviderJob, signal: AbortSignal): Promise<PollOutcome>;
+  cancel?(job: ProviderJob, signal: AbortSignal): Promise<CancelOutcome>;
+  /** Milliseconds until the first status check after submission, and the cap of the back-off. */
+  pollPlan(job: ProviderJob): { firstMs: number; maxMs: number };
+}
