@@ -8,6 +8,8 @@ const root = dirname(fileURLToPath(import.meta.url));
 const alias = {
   '@app/common': resolve(root, 'libs/common/src'),
   '@app/database': resolve(root, 'libs/database/src'),
+  '@app/simulation': resolve(root, 'libs/simulation/src'),
+  '@app/volcengine-assets': resolve(root, 'libs/volcengine-assets/src'),
 };
 
 export default defineConfig({

@@ -1,0 +1,3 @@
+export * from './png';
+export * from './mp4';
+export * from './image-type';
