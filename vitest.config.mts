@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 const root = dirname(fileURLToPath(import.meta.url));
 
 const alias = {
+  '@app/provider-accounts': resolve(root, 'libs/provider-accounts/src'),
+  '@app/jobs': resolve(root, 'libs/jobs/src'),
   '@app/common': resolve(root, 'libs/common/src'),
   '@app/database': resolve(root, 'libs/database/src'),
   '@app/simulation': resolve(root, 'libs/simulation/src'),

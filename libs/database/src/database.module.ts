@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { buildDataSourceOptions } from './data-source.options';
+import { Sql } from './sql';
 
 export interface DatabaseModuleOptions {
   url: string;
@@ -22,6 +23,8 @@ export class DatabaseModule {
           retryDelay: 1000,
         }),
       ],
+      providers: [Sql],
+      exports: [Sql],
     };
   }
 }

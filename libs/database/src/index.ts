@@ -3,3 +3,4 @@ export * from './database.module';
 export * from './embedded-postgres';
 export * from './migration-status';
 export { MIGRATIONS } from './migrations';
+export * from './sql';

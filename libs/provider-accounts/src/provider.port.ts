@@ -50,8 +50,10 @@ export type SubmitOutcome =
   | { kind: 'unknown'; reason: string };
 
 export type PollOutcome =
-  | { kind: 'processing'; providerStatus?: string }
-  | { kind: 'completed'; output: ProviderOutput }
+  /** `nextCheckMs`: when the provider says it will be worth asking again. */
+  | { kind: 'processing'; providerStatus?: string; nextCheckMs?: number }
+  /** `completedAt`: when the provider finished, if it says (for the settlement-lag metric). */
+  | { kind: 'completed'; output: ProviderOutput; completedAt?: Date }
   | { kind: 'failed'; failure: ProviderFailure }
   | { kind: 'transient'; reason: string; retryAfterMs?: number };
 

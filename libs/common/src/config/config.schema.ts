@@ -32,7 +32,23 @@ export interface AppConfig {
   bodyLimitBytes: number;
   testModeGrant: number;
   schedulerEnabled: boolean;
+  pricing: PricingTable;
+  simulator: { imageMs: number; videoMs: number };
+  testModeDeadlineSeconds: number;
 }
+
+/** Credits per job. `plans` overrides any part of the default per plan code. */
+export interface PricingTable {
+  image: { LOW: number; MEDIUM: number };
+  video: { perSecond: number; perSecondWithAudio: number };
+  plans: Record<string, { image?: Partial<PricingTable['image']>; video?: Partial<PricingTable['video']> }>;
+}
+
+export const DEFAULT_PRICING: PricingTable = {
+  image: { LOW: 20, MEDIUM: 50 },
+  video: { perSecond: 500, perSecondWithAudio: 600 },
+  plans: {},
+};
 
 interface VariableSpec {
   name: string;
@@ -64,6 +80,10 @@ export const CONFIG_VARIABLES: VariableSpec[] = [
   { name: 'LOG_LEVEL', description: 'pino level: fatal, error, warn, info, debug, trace, silent', default: 'info' },
   { name: 'BODY_LIMIT_BYTES', description: 'largest accepted request body (base64 reference images need ~14 MiB)', default: '15728640' },
   { name: 'TEST_MODE_GRANT', description: 'test-mode credits granted to every new customer', default: '100000' },
+  { name: 'PRICING_JSON', description: 'price overrides as JSON, e.g. `{"image":{"LOW":25},"plans":{"pro":{"video":{"perSecond":450}}}}`', default: 'CONTRACT §2.2' },
+  { name: 'SIMULATOR_IMAGE_MS', description: 'how long a simulated (test-mode) image job takes', default: '1500' },
+  { name: 'SIMULATOR_VIDEO_MS', description: 'how long a simulated (test-mode) video job takes', default: '4000' },
+  { name: 'TEST_MODE_DEADLINE_SECONDS', description: 'deadline of test-mode jobs (what `[sim:stall]` runs into)', default: '120' },
 ];
 
 export class ConfigError extends Error {
@@ -182,6 +202,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
   const logLevel = oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info');
   const bodyLimitBytes = int('BODY_LIMIT_BYTES', 15 * 1024 * 1024, 1024, 100 * 1024 * 1024);
   const testModeGrant = int('TEST_MODE_GRANT', 100_000, 0, 1_000_000_000_000);
+  const pricing = parsePricing(get('PRICING_JSON'), problems);
+  const simulator = { imageMs: int('SIMULATOR_IMAGE_MS', 1500, 0, 600_000), videoMs: int('SIMULATOR_VIDEO_MS', 4000, 0, 600_000) };
+  const testModeDeadlineSeconds = int('TEST_MODE_DEADLINE_SECONDS', 120, 1, 86_400);
 
   if (production) {
     const missing = [
@@ -219,6 +242,52 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     bodyLimitBytes,
     testModeGrant,
     schedulerEnabled: role !== 'api',
+    pricing,
+    simulator,
+    testModeDeadlineSeconds,
+  };
+}
+
+function parsePricing(raw: string | undefined, problems: string[]): PricingTable {
+  if (raw === undefined) {
+    return DEFAULT_PRICING;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    problems.push('PRICING_JSON must be valid JSON');
+    return DEFAULT_PRICING;
+  }
+  const isPrice = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 1_000_000_000;
+  const check = (part: unknown, path: string): boolean => {
+    if (part === undefined) {
+      return true;
+    }
+    if (typeof part !== 'object' || part === null) {
+      problems.push(`PRICING_JSON ${path} must be an object`);
+      return false;
+    }
+    const allowed = path.endsWith('image') ? ['LOW', 'MEDIUM'] : ['perSecond', 'perSecondWithAudio'];
+    for (const [k, v] of Object.entries(part)) {
+      if (!allowed.includes(k) || !isPrice(v)) {
+        problems.push(`PRICING_JSON ${path}.${k} must be one of ${allowed.join(', ')} with a whole number of credits`);
+        return false;
+      }
+    }
+    return true;
+  };
+  const p = parsed as { image?: unknown; video?: unknown; plans?: Record<string, { image?: unknown; video?: unknown }> };
+  check(p.image, 'image');
+  check(p.video, 'video');
+  for (const [code, plan] of Object.entries(p.plans ?? {})) {
+    check(plan.image, `plans.${code}.image`);
+    check(plan.video, `plans.${code}.video`);
+  }
+  return {
+    image: { ...DEFAULT_PRICING.image, ...(p.image as object) },
+    video: { ...DEFAULT_PRICING.video, ...(p.video as object) },
+    plans: (p.plans ?? {}) as PricingTable['plans'],
   };
 }
 

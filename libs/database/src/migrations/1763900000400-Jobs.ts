@@ -200,7 +200,8 @@ export class Jobs1763900000400 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION gw_settle_job(
         p_job_id text, p_lease_owner text, p_status text, p_error_code text, p_error_message text,
-        p_result_key text, p_result_content_type text, p_result_bytes bigint, p_capture bigint, p_actor text)
+        p_result_key text, p_result_content_type text, p_result_bytes bigint, p_capture bigint, p_actor text,
+        p_provider_completed_at timestamptz)
       RETURNS TABLE (settled boolean, refunded bigint)
       LANGUAGE plpgsql AS $$
       DECLARE
@@ -208,11 +209,11 @@ export class Jobs1763900000400 implements MigrationInterface {
         v_refund bigint;
       BEGIN
         -- The compare-and-set: only an in-flight job moves to a terminal state, and only by the
-        -- instance holding its lease (or anyone, when p_lease_owner is NULL: cancel, deadline sweeps).
+        -- instance holding its lease; with p_lease_owner NULL (a cancel) only while nobody holds one.
         SELECT j.customer_id, j.mode, j.price, j.status INTO v_job
           FROM jobs j
          WHERE j.id = p_job_id AND j.status IN ('queued', 'processing')
-           AND (p_lease_owner IS NULL OR j.lease_owner = p_lease_owner)
+           AND (j.lease_owner = p_lease_owner OR (p_lease_owner IS NULL AND (j.lease_owner IS NULL OR j.lease_until < now())))
            FOR UPDATE;
         IF NOT FOUND THEN
           RETURN QUERY SELECT false, 0::bigint;
@@ -221,6 +222,7 @@ export class Jobs1763900000400 implements MigrationInterface {
         UPDATE jobs j SET status = p_status, phase = 'done', next_poll_at = NULL, lease_owner = NULL, lease_until = NULL,
                error_code = p_error_code, error_message = p_error_message,
                result_key = p_result_key, result_content_type = p_result_content_type, result_bytes = p_result_bytes,
+               provider_completed_at = COALESCE(p_provider_completed_at, j.provider_completed_at),
                completed_at = now(), updated_at = now()
          WHERE j.id = p_job_id;
         UPDATE job_counters c SET active = c.active - 1, queued = c.queued - CASE WHEN v_job.status = 'queued' THEN 1 ELSE 0 END
@@ -238,7 +240,7 @@ export class Jobs1763900000400 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP FUNCTION gw_settle_job(text, text, text, text, text, text, text, bigint, bigint, text)`);
+    await q.query(`DROP FUNCTION gw_settle_job(text, text, text, text, text, text, text, bigint, bigint, text, timestamptz)`);
     await q.query(`DROP FUNCTION gw_create_job(text, text, text, text, text, text, text, jsonb, bigint, text, integer, integer, interval, text)`);
     await q.query(`DROP FUNCTION ledger_release(text, text, text)`);
     await q.query(`DROP FUNCTION ledger_capture(text, bigint, text, text)`);

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '@app/api-keys';
+import { CustomersModule } from '@app/customers';
+import { MediaModule } from '@app/media';
+import { ProviderAccountsModule } from '@app/provider-accounts';
+import { StorageModule } from '@app/storage';
+import { GenerateService } from './generate.service';
+import { JobMetrics } from './job-metrics';
+import { JobRunner } from './job-runner.service';
+import { JobScheduler } from './job-scheduler.service';
+import { JobsController } from './jobs.controller';
+import { JobsRepository } from './jobs.repository';
+import { JobsService } from './jobs.service';
+
+@Module({
+  imports: [ApiKeysModule, CustomersModule, MediaModule, ProviderAccountsModule, StorageModule],
+  controllers: [JobsController],
+  providers: [JobsRepository, JobMetrics, JobRunner, JobScheduler, GenerateService, JobsService],
+  exports: [JobsService, JobScheduler, JobsRepository],
+})
+export class JobsModule {}
