@@ -8,6 +8,8 @@ const root = dirname(fileURLToPath(import.meta.url));
 const alias = {
   '@app/common': resolve(root, 'libs/common/src'),
   '@app/database': resolve(root, 'libs/database/src'),
+  '@app/media': resolve(root, 'libs/media/src'),
+  '@app/storage': resolve(root, 'libs/storage/src'),
 };
 
 export default defineConfig({
