@@ -14,7 +14,7 @@ const PREFIX = '/files/';
 export class FilesController {
   constructor(private readonly storage: StorageService) {}
 
-  @Get('*key')
+  @Get('*')
   async download(
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
