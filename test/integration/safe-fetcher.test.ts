@@ -203,6 +203,12 @@ describe('SafeFetcher refuses without opening a connection', () => {
     expect(v4.connections).toBe(0);
   });
 
+  it('the test-only seam accepts loopback IP origins and nothing wider', () => {
+    for (const origin of ['http://localhost:80', 'http://10.0.0.1', 'https://example.com']) {
+      expect(() => new SafeFetcher({ unsafeTestOnlyTrustedOrigins: [origin] })).toThrow(/loopback IP origins only/);
+    }
+  });
+
   it('the production policy trusts no loopback origin', async () => {
     const before = originConnections;
     const production = new SafeFetcher();

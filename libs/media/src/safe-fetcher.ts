@@ -25,9 +25,9 @@ export interface SafeFetcherOptions {
   /** Defaults to the system resolver; injectable so tests can make a name resolve to loopback. */
   resolver?: HostResolver;
   /**
-   * TEST ONLY. Exact origins (`http://127.0.0.1:4567`) exempt from the scheme, port and address
-   * rules, so a test can serve an image from a loopback listener. Production never sets this; the
-   * module refuses it when NODE_ENV=production.
+   * TEST ONLY. Exact loopback origins (`http://127.0.0.1:4567`) exempt from the scheme, port and
+   * address rules, so a test can serve an image from a loopback listener. MediaModule never sets
+   * it, and anything but a loopback IP literal is refused here, so it cannot open a wider hole.
    */
   unsafeTestOnlyTrustedOrigins?: string[];
 }
@@ -73,7 +73,7 @@ export class SafeFetcher {
     this.maxRedirects = options.maxRedirects ?? 3;
     this.ports = new Set([443, ...(options.extraPorts ?? [])]);
     this.resolver = options.resolver ?? ((hostname) => lookup(hostname, { all: true, order: 'verbatim' }));
-    this.trustedOrigins = new Set((options.unsafeTestOnlyTrustedOrigins ?? []).map((o) => new URL(o).origin));
+    this.trustedOrigins = new Set((options.unsafeTestOnlyTrustedOrigins ?? []).map(loopbackOrigin));
     const base = buildConnector({ timeout: Math.min(this.timeoutMs, 10_000) });
     this.dispatcher = new Agent({
       connect: (opts, callback) => {
@@ -260,6 +260,14 @@ export class SafeFetcher {
 }
 
 class FetchFailure extends Error {}
+
+function loopbackOrigin(raw: string): string {
+  const url = new URL(raw);
+  if (!['127.0.0.1', '[::1]'].includes(url.hostname)) {
+    throw new Error(`unsafeTestOnlyTrustedOrigins accepts loopback IP origins only (got ${url.origin})`);
+  }
+  return url.origin;
+}
 
 function header(response: Dispatcher.ResponseData, name: string): string | undefined {
   const value = response.headers[name];

@@ -33,10 +33,11 @@ export class S3StorageDriver implements StorageDriver {
 
   async put(key: string, body: Readable | Buffer, options: PutOptions): Promise<ObjectInfo> {
     assertValidStorageKey(key);
-    // Memory stays bounded by queueSize × partSize whatever the object's size.
+    // Memory stays bounded by queueSize × partSize whatever the object's size. The declared length
+    // is checked after the upload instead of being sent: a short body would otherwise stall the request.
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: options.contentType, ContentLength: options.contentLength },
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: options.contentType },
       queueSize: 2,
       partSize: PART_SIZE,
       leavePartsOnError: false,
