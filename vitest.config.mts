@@ -6,11 +6,13 @@ import { defineConfig } from 'vitest/config';
 const root = dirname(fileURLToPath(import.meta.url));
 
 const alias = {
-  '@app/provider-accounts': resolve(root, 'libs/provider-accounts/src'),
-  '@app/jobs': resolve(root, 'libs/jobs/src'),
   '@app/common': resolve(root, 'libs/common/src'),
   '@app/database': resolve(root, 'libs/database/src'),
+  '@app/jobs': resolve(root, 'libs/jobs/src'),
+  '@app/media': resolve(root, 'libs/media/src'),
+  '@app/provider-accounts': resolve(root, 'libs/provider-accounts/src'),
   '@app/simulation': resolve(root, 'libs/simulation/src'),
+  '@app/storage': resolve(root, 'libs/storage/src'),
   '@app/volcengine-assets': resolve(root, 'libs/volcengine-assets/src'),
 };
 

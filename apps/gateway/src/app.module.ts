@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule, MetricsModule } from '@app/common';
 import { DatabaseModule } from '@app/database';
+import { StorageModule } from '@app/storage';
 import { OpsModule } from './ops/ops.module';
 
 export interface AppModuleOptions {
@@ -18,6 +19,7 @@ export class AppModule {
         MetricsModule,
         DatabaseModule.forRoot({ url: databaseUrl, applicationName: `gateway:${config.role}` }),
         OpsModule,
+        StorageModule,
       ],
     };
   }
