@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SAMPLE_MP4, detectImageType, syntheticPng } from '@app/simulation';
 import { parseJsonObject, parseMultipart, sendJson, sleep } from './sim.http';
@@ -212,6 +212,22 @@ function checkAssets(state: SimState, account: ApiyiAccountState, urls: string[]
   return undefined;
 }
 
+/** The request as kept on the task: big data URLs shrink to a digest so 10 000 tasks stay small. */
+function retainedRequest(body: Record<string, unknown>): Record<string, unknown> {
+  const content = body.content as Record<string, unknown>[];
+  return {
+    ...body,
+    content: content.map((item) => {
+      const url = (item.image_url as { url?: unknown } | undefined)?.url;
+      if (typeof url !== 'string' || !url.startsWith('data:') || url.length <= 1024) {
+        return item;
+      }
+      const digest = createHash('sha256').update(url).digest('hex');
+      return { ...item, image_url: { ...(item.image_url as object), url: `${url.slice(0, url.indexOf(',') + 1)}<${url.length} chars, sha256 ${digest}>` } };
+    }),
+  };
+}
+
 function newTaskId(): string {
   return `cgt-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}${randomBytes(8).toString('hex')}`;
 }
@@ -277,7 +293,7 @@ export async function createSeedanceTask(state: SimState, req: IncomingMessage, 
     runningMs: state.switches.taskRunningMs,
     outcome,
     error,
-    request: body ?? {},
+    request: retainedRequest(body ?? {}),
     ratio: v.ratio === 'adaptive' ? '16:9' : v.ratio,
     resolution: v.resolution,
     duration,

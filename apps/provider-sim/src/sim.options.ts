@@ -26,7 +26,7 @@ export interface SimApiyiAccount {
   key: string;
   /** The system access token for `GET /api/user/self`. */
   accessToken?: string;
-  /** Remaining quota (500 000 = 1 USD). Default 100 000 000. */
+  /** Remaining quota (500 000 = 1 USD). Default 10^12 (effectively unlimited). */
   quota?: number;
   usedQuota?: number;
   /** Channel groups of the token; Seedance needs `SeeDance2`. Default `['default', 'SeeDance2']`. */

@@ -35,7 +35,7 @@ export interface SimTask {
   runningMs: number;
   outcome: TaskOutcome;
   error?: { code: string; message: string };
-  /** The create body as received, for tests that check what the adapter sent. */
+  /** The create body as received (data URLs over 1 KiB replaced by their length and sha256). */
   request: Record<string, unknown>;
   ratio: string;
   resolution: string;
@@ -93,7 +93,9 @@ export interface SimCounts {
   byKey: Record<string, Record<string, number>>;
 }
 
-const DEFAULT_QUOTA = 100_000_000;
+// Large enough that benches never run dry unless they ask to.
+const DEFAULT_QUOTA = 1_000_000_000_000;
+const VOLC_LOG_CAP = 200_000;
 
 /** Everything the simulator knows, plus the control surface tests and benches use. */
 export class SimState {
@@ -289,6 +291,10 @@ export class SimState {
       this.volcLog.set(action, log);
     }
     log.push({ at, accessKeyId, limited });
+    if (log.length > VOLC_LOG_CAP) {
+      // Long benches keep the most recent half rather than growing without bound.
+      log.splice(0, log.length - VOLC_LOG_CAP / 2);
+    }
     return !limited;
   }
 
