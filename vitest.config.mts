@@ -8,6 +8,10 @@ const root = dirname(fileURLToPath(import.meta.url));
 const alias = {
   '@app/common': resolve(root, 'libs/common/src'),
   '@app/database': resolve(root, 'libs/database/src'),
+  '@app/auth': resolve(root, 'libs/auth/src'),
+  '@app/customers': resolve(root, 'libs/customers/src'),
+  '@app/api-keys': resolve(root, 'libs/api-keys/src'),
+  '@app/credits-ledger': resolve(root, 'libs/credits-ledger/src'),
 };
 
 export default defineConfig({

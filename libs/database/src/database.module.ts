@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { buildDataSourceOptions } from './data-source.options';
+import { PG_NOTIFY_URL, PgNotifyService } from './pg-notify.service';
 
 export interface DatabaseModuleOptions {
   url: string;
@@ -22,6 +23,8 @@ export class DatabaseModule {
           retryDelay: 1000,
         }),
       ],
+      providers: [{ provide: PG_NOTIFY_URL, useValue: options.url }, PgNotifyService],
+      exports: [PgNotifyService],
     };
   }
 }

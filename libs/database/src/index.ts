@@ -3,3 +3,5 @@ export * from './database.module';
 export * from './embedded-postgres';
 export * from './migration-status';
 export { MIGRATIONS } from './migrations';
+export { PgNotifyService, type NotifyHandler } from './pg-notify.service';
+export * from './pg-errors';
