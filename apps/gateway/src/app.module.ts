@@ -1,6 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule, MetricsModule } from '@app/common';
 import { DatabaseModule } from '@app/database';
+import { AuthModule } from '@app/auth';
+import { CustomersModule } from '@app/customers';
+import { ApiKeysModule } from '@app/api-keys';
+import { CreditsLedgerModule } from '@app/credits-ledger';
 import { OpsModule } from './ops/ops.module';
 
 export interface AppModuleOptions {
@@ -18,6 +22,10 @@ export class AppModule {
         MetricsModule,
         DatabaseModule.forRoot({ url: databaseUrl, applicationName: `gateway:${config.role}` }),
         OpsModule,
+        AuthModule,
+        CustomersModule,
+        ApiKeysModule,
+        CreditsLedgerModule,
       ],
     };
   }

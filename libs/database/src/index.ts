@@ -5,3 +5,4 @@ export * from './migration-status';
 export { MIGRATIONS } from './migrations';
 export { PgNotifyService, type NotifyHandler } from './pg-notify.service';
 export * from './pg-errors';
+export * from './query-rows';
