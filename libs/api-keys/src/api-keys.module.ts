@@ -16,6 +16,6 @@ import { LastUsedTracker } from './last-used.tracker';
   imports: [TypeOrmModule.forFeature([ApiKeyEntity]), PassportModule, AuthModule, CustomersModule],
   controllers: [ApiKeysController],
   providers: [ApiKeysRepository, ApiKeysService, ApiKeyResolver, LastUsedTracker, CustomerKeyStrategy, CustomerKeyGuard],
-  exports: [ApiKeysService, ApiKeyResolver, CustomerKeyGuard, LastUsedTracker],
+  exports: [ApiKeysService, ApiKeyResolver, CustomerKeyStrategy, CustomerKeyGuard, LastUsedTracker],
 })
 export class ApiKeysModule {}

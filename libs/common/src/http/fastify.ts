@@ -52,7 +52,9 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsServi
   });
 }
 
-/** Result links carry a signature in the query string: keep it out of logs. */
-function redactUrl(url: string): string {
-  return url.replace(/([?&](?:sig|signature|token|key)=)[^&]*/gi, '$1[redacted]');
+/** Result links carry a signature in the query string, and clients misplace keys there: keep both out of logs. */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/([?&](?:[A-Za-z0-9]*[_-])?(?:sig|signature|token|key)=)[^&]*/gi, '$1[redacted]')
+    .replace(/ak_(live|test)_[0-9A-Za-z]+/g, 'ak_$1_[redacted]');
 }
