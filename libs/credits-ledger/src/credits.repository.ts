@@ -161,7 +161,7 @@ export class CreditsRepository {
     return this.dataSource.query(
       `SELECT ${LEDGER_COLUMNS} FROM ledger_entries
        WHERE customer_id = $1 AND ($2::text IS NULL OR mode = $2) AND ($3::bigint IS NULL OR id < $3::bigint)
-       ORDER BY id DESC LIMIT $4`,
+       ORDER BY ledger_entries.id DESC LIMIT $4`,
       [customerId, filter.mode ?? null, filter.beforeId ?? null, filter.limit + 1],
     );
   }
