@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, TEST_OPERATOR_KEY, startTestApp } from '../support/app';
 import { createTestDatabase } from '../support/database';
@@ -104,6 +105,31 @@ describe('API keys and the /v1 bearer guard', () => {
     expect(await waitFor(async () => (await usage(b, key)).status === 401, 1000, 20)).toBe(true);
   });
 
+  it('keeps refusing revoked keys across a lost LISTEN connection, and invalidates through NOTIFY again once it is back', async () => {
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    const listeners = async () =>
+      (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gateway:listen'`)).rows[0].n;
+    try {
+      const first = await newCustomerWithKey(a.url, 'test');
+      issuedKeys.push(first.key);
+      expect((await usage(b, first.key)).status).toBe(200);
+      expect(await listeners()).toBe(2);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gateway:listen'`);
+      expect((await operator(a.url)('DELETE', `/api/public/customers/${first.customerId}/api-keys/${first.keyId}`)).status).toBe(200);
+      expect(await waitFor(async () => (await usage(b, first.key)).status === 401, 1000, 20)).toBe(true);
+
+      expect(await waitFor(async () => (await listeners()) === 2, 10_000, 100)).toBe(true);
+      const second = await newCustomerWithKey(a.url, 'test');
+      issuedKeys.push(second.key);
+      expect((await usage(b, second.key)).status).toBe(200);
+      expect((await operator(a.url)('DELETE', `/api/public/customers/${second.customerId}/api-keys/${second.keyId}`)).status).toBe(200);
+      expect(await waitFor(async () => (await usage(b, second.key)).status === 401, 1000, 20)).toBe(true);
+    } finally {
+      await admin.end();
+    }
+  });
+
   it('answers every kind of bad credential with the same 401 body shape and message', async () => {
     const { key } = await newCustomerWithKey(a.url, 'test');
     issuedKeys.push(key);
@@ -145,7 +171,7 @@ describe('API keys and the /v1 bearer guard', () => {
     expect((await call(a.url, 'GET', '/v1/usage', { token: TEST_OPERATOR_KEY })).status).toBe(401);
   });
 
-  it('records key use in last_used_at in a batch, not per request', async () => {
+  it('records key use in last_used_at within a few seconds, through the batched tracker', async () => {
     const op = operator(a.url);
     const { customerId, key } = await newCustomerWithKey(a.url, 'test');
     issuedKeys.push(key);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AuditRecord } from './audit.service';
+import type { AuditRecord } from './audit-record';
 
 @Injectable()
 export class AuditRepository {

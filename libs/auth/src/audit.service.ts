@@ -1,18 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { AuditRecord } from './audit-record';
 import { AuditRepository } from './audit.repository';
 
-export interface AuditRecord {
-  /** Who: `operator:key`, `operator:<id>`, `system`. */
-  actor: string;
-  /** What, as `<noun>.<verb>`: `customer.created`, `api_key.revoked`. */
-  action: string;
-  targetType: string;
-  targetId?: string | null;
-  requestId?: string | null;
-  /** A safe description of the change: field names and non-secret values, never key material. */
-  summary?: Record<string, unknown>;
-}
+export type { AuditRecord } from './audit-record';
 
 /** Append-only audit trail of operator changes; pass the change's transaction so both commit together. */
 @Injectable()
