@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// The TypeORM CLI runs this file under ts-node, which knows nothing of the @app/* aliases the entities use.
+import 'tsconfig-paths/register';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './libs/database/src/data-source.options';
 import { AuditEventEntity } from './libs/auth/src/audit-event.entity';

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@app/auth';
 import { CustomersModule } from '@app/customers';
@@ -13,7 +12,7 @@ import { CustomerKeyStrategy } from './customer-key.strategy';
 import { LastUsedTracker } from './last-used.tracker';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKeyEntity]), PassportModule, AuthModule, CustomersModule],
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity]), AuthModule, CustomersModule],
   controllers: [ApiKeysController],
   providers: [ApiKeysRepository, ApiKeysService, ApiKeyResolver, LastUsedTracker, CustomerKeyStrategy, CustomerKeyGuard],
   exports: [ApiKeysService, ApiKeyResolver, CustomerKeyStrategy, CustomerKeyGuard, LastUsedTracker],
