@@ -6,7 +6,11 @@ import { defineConfig } from 'vitest/config';
 const root = dirname(fileURLToPath(import.meta.url));
 
 const alias = {
+  '@app/api-keys': resolve(root, 'libs/api-keys/src'),
+  '@app/auth': resolve(root, 'libs/auth/src'),
   '@app/common': resolve(root, 'libs/common/src'),
+  '@app/credits-ledger': resolve(root, 'libs/credits-ledger/src'),
+  '@app/customers': resolve(root, 'libs/customers/src'),
   '@app/database': resolve(root, 'libs/database/src'),
   '@app/jobs': resolve(root, 'libs/jobs/src'),
   '@app/media': resolve(root, 'libs/media/src'),

@@ -4,6 +4,130 @@
  */
 
 export interface paths {
+    "/api/public/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List customers, newest first */
+        get: operations["listCustomers"];
+        put?: never;
+        /** Create a customer (opens its live and test accounts, grants the test credits) */
+        post: operations["createCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/customers/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a customer with its balances */
+        get: operations["getCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change name, email, plan or status (a non-active customer’s keys answer 401 at once) */
+        patch: operations["updateCustomer"];
+        trace?: never;
+    };
+    "/api/public/customers/{customerId}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a customer's keys, newest first */
+        get: operations["listApiKeys"];
+        put?: never;
+        /** Issue an API key (the full key is in this response only) */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/customers/{customerId}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a key (idempotent); every instance refuses it within a second */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/customers/{customerId}/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Balances and ledger entries, newest first */
+        get: operations["getCredits"];
+        put?: never;
+        /** Top up (positive amount) or adjust (negative amount) a balance */
+        post: operations["changeCredits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List plans */
+        get: operations["listPlans"];
+        put?: never;
+        /** Create a plan */
+        post: operations["createPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/plans/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a plan */
+        patch: operations["updatePlan"];
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -55,10 +179,305 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/images/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a GPT Image 2 job
+         * @description Reserves the price (20 credits for LOW, 50 for MEDIUM) and answers at once; poll the job.
+         */
+        post: operations["generateImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your jobs, newest first */
+        get: operations["listJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Synchronize and return a job
+         * @description When the job is in flight and was last checked more than a few seconds ago, the provider is asked now (briefly) before answering.
+         */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a job the provider has not started (or can stop) and release its credits */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{jobId}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A signed, expiring link to the stored output of a succeeded job */
+        get: operations["getJobResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The key's mode's credits: balance, reserved, available */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/videos/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a Seedance 2.0 Fast job
+         * @description Reserves 500 credits per second (600 with audio) and answers at once; poll the job.
+         */
+        post: operations["generateVideo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApiKeyDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @example key_0Q3x1a2B3c4D5e6F7g8H9i0J */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Last successful use, updated every few seconds.
+             */
+            lastUsedAt: string | null;
+            /** @enum {string} */
+            mode: "live" | "test";
+            name: string | null;
+            /**
+             * @description The key's first characters, to recognise it; never enough to use it.
+             * @example ak_live_Ab3d
+             */
+            prefix: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        ApiKeyListDto: {
+            data: components["schemas"]["ApiKeyDto"][];
+            nextCursor: string | null;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        ApiKeyResponseDto: {
+            apiKey: components["schemas"]["ApiKeyDto"];
+            /** @enum {boolean} */
+            ok: true;
+        };
+        BalanceDto: {
+            /**
+             * @description `balance − reserved`, never negative.
+             * @example 3000
+             */
+            available: number;
+            /** @example 12000 */
+            balance: number;
+            /**
+             * @description Held for jobs in flight.
+             * @example 9000
+             */
+            reserved: number;
+        };
+        BalancesDto: {
+            live: components["schemas"]["BalanceDto"];
+            test: components["schemas"]["BalanceDto"];
+        };
+        CreateApiKeyDto: {
+            /**
+             * @description `live` keys spend live credits at real providers; `test` keys run on the simulator against the test balance.
+             * @enum {string}
+             */
+            mode: "live" | "test";
+            /**
+             * @description A label to tell keys apart, 1–100 characters.
+             * @example production backend
+             */
+            name?: string;
+        };
+        CreateApiKeyResponseDto: {
+            apiKey: components["schemas"]["CreatedApiKeyDto"];
+            /**
+             * @description The full key. Shown this once: only its SHA-256 hash is stored.
+             * @example ak_live_3kTMd92jfQ0aPzLm1xYbQ8rT5uV7wX9yZ0aB2cD4
+             */
+            key: string;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        CreateCustomerDto: {
+            /**
+             * Format: email
+             * @description Contact email; unique (case-insensitive) among customers.
+             * @example ops@acme.test
+             */
+            email?: string;
+            /**
+             * @description Your own reference for this customer (printable ASCII, 1–200); unique when given.
+             * @example crm-4711
+             */
+            externalId?: string;
+            /**
+             * @description Display name, 1–200 characters.
+             * @example Acme Studio
+             */
+            name: string;
+            /**
+             * @description Plan code; default `default`.
+             * @example default
+             */
+            plan?: string;
+        };
+        CreatePlanDto: {
+            /**
+             * @description Lower-case code: letters, digits, `_`, `-`; 1–63 characters.
+             * @example pro
+             */
+            code: string;
+            maxConcurrentJobs: number;
+            maxQueuedJobs: number;
+            name: string;
+            requestsPerMinute: number;
+        };
+        CreatedApiKeyDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @example key_0Q3x1a2B3c4D5e6F7g8H9i0J */
+            id: string;
+            /** @enum {string} */
+            mode: "live" | "test";
+            name: string | null;
+            /** @example ak_live_Ab3d */
+            prefix: string;
+        };
+        CreditChangeDto: {
+            /** @example 50000 */
+            amount: number;
+            /**
+             * @default live
+             * @enum {string}
+             */
+            mode?: "live" | "test";
+            /**
+             * @description Why: kept in the ledger and the audit log.
+             * @example Invoice 2024-117 paid
+             */
+            reason: string;
+        };
+        CreditChangeResponseDto: {
+            credits: components["schemas"]["BalancesDto"];
+            entry: components["schemas"]["LedgerEntryDto"];
+            /** @enum {boolean} */
+            ok: true;
+        };
+        CustomerListDto: {
+            data: components["schemas"]["CustomerWithCreditsDto"][];
+            nextCursor: string | null;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        CustomerResponseDto: {
+            customer: components["schemas"]["CustomerWithCreditsDto"];
+            /** @enum {boolean} */
+            ok: true;
+        };
+        CustomerWithCreditsDto: {
+            /** Format: date-time */
+            createdAt: string;
+            credits: components["schemas"]["BalancesDto"];
+            email: string | null;
+            externalId: string | null;
+            /** @example cus_0Q3x1a2B3c4D5e6F7g8H9i0J */
+            id: string;
+            name: string;
+            /**
+             * @description Plan code.
+             * @example default
+             */
+            plan: string;
+            /** @enum {string} */
+            status: "active" | "suspended" | "closed";
+            /** Format: date-time */
+            updatedAt: string;
+        };
         /** @enum {string} */
         ErrorCode: "invalid_request" | "idempotency_key_missing" | "invalid_api_key" | "unauthenticated" | "invalid_credentials" | "totp_required" | "balance_low" | "forbidden" | "csrf_failed" | "not_found" | "idempotency_conflict" | "idempotency_in_progress" | "job_not_ready" | "job_failed" | "job_not_cancelable" | "below_reserved" | "conflict" | "payload_too_large" | "rate_limited" | "internal_error" | "unavailable";
         ErrorDetailDto: {
@@ -81,11 +500,191 @@ export interface components {
             field: string;
             message: string;
         };
+        GenerateAcceptedDto: {
+            /**
+             * @description Credits reserved for this job when it was created.
+             * @example 20
+             */
+            chargedCredits: number;
+            /** @example job_0abcDEF12345678901234567 */
+            jobId: string;
+            /** @enum {boolean} */
+            ok: true;
+            /**
+             * @description Status as of now (a replayed request reports the original job's current status).
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "succeeded" | "failed" | "canceled";
+            /** @enum {string} */
+            type: "image" | "video";
+        };
+        GenerateImageDto: {
+            /**
+             * @description What to generate, 1–4000 characters after trimming.
+             * @example cinematic product photo
+             */
+            prompt: string;
+            /**
+             * @description `LOW` (20 credits) or `MEDIUM` (50 credits).
+             * @default LOW
+             * @enum {string}
+             */
+            quality?: "LOW" | "MEDIUM";
+            /** @description Optional reference image: exactly one of imageUrl, dataUrl or base64, plus strength. */
+            referenceImage?: components["schemas"]["ReferenceImageDto"];
+            /**
+             * @default 1:1_SMALL
+             * @enum {string}
+             */
+            size?: "16:9_SMALL" | "1:1_SMALL" | "2:3_SMALL" | "9:16_SMALL";
+        };
+        GenerateVideoDto: {
+            /**
+             * @description Up to 9 of your `active` asset ids (virtual avatars), referenced in the prompt as "Image 1", "Image 2", …
+             * @example [
+             *       "ast_2f8kQ0c9ZmLr4TnB7xYw1VdE"
+             *     ]
+             */
+            assetIds?: string[];
+            /**
+             * @description Seconds of video, 4–15.
+             * @default 5
+             */
+            duration?: number;
+            /**
+             * @description Generate an audio track (600 instead of 500 credits per second).
+             * @default false
+             */
+            motionHasAudio?: boolean;
+            /**
+             * @description What to generate, 1–4000 characters after trimming. Refer to assets as "Image 1", "Image 2", … in `assetIds` order.
+             * @example drone shot over rice fields
+             */
+            prompt: string;
+            /** @description Optional reference image: exactly one of imageUrl, dataUrl or base64, plus strength. */
+            referenceImage?: components["schemas"]["ReferenceImageDto"];
+            /**
+             * @default 1:1_SMALL
+             * @enum {string}
+             */
+            size?: "16:9_SMALL" | "1:1_SMALL" | "2:3_SMALL" | "9:16_SMALL";
+        };
         HealthDto: {
             /** @enum {boolean} */
             ok: true;
             /** @enum {string} */
             status: "up";
+        };
+        JobErrorDto: {
+            /** @description Provider-neutral code: `generation_failed`, `moderation_rejected`, `timeout`, `provider_unavailable`, … */
+            code: string;
+            message: string;
+        };
+        JobListDto: {
+            data: components["schemas"]["JobViewDto"][];
+            nextCursor: string | null;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        JobResponseDto: {
+            chargedCredits: number;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            error: components["schemas"]["JobErrorDto"] | null;
+            jobId: string;
+            /** @enum {boolean} */
+            ok: true;
+            /** @description Credits returned: the whole charge after a failure, cancellation or expiry. */
+            refundedCredits: number;
+            /** @enum {string} */
+            status: "queued" | "processing" | "succeeded" | "failed" | "canceled";
+            /** @enum {string} */
+            type: "image" | "video";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        JobResultDto: {
+            /** @example image/png */
+            contentType: string;
+            /** Format: date-time */
+            expiresAt: string;
+            jobId: string;
+            /** @enum {boolean} */
+            ok: true;
+            /** @enum {string} */
+            type: "image" | "video";
+            /** @description A signed, time-limited link to our stored copy; no bearer key needed. */
+            url: string;
+        };
+        JobViewDto: {
+            chargedCredits: number;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            error: components["schemas"]["JobErrorDto"] | null;
+            jobId: string;
+            /** @description Credits returned: the whole charge after a failure, cancellation or expiry. */
+            refundedCredits: number;
+            /** @enum {string} */
+            status: "queued" | "processing" | "succeeded" | "failed" | "canceled";
+            /** @enum {string} */
+            type: "image" | "video";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LedgerEntryDto: {
+            /** @description `operator:key`, `operator:<id>` or `system`. */
+            actor: string;
+            balanceAfter: number;
+            balanceDelta: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @example 1042 */
+            id: string;
+            jobId: string | null;
+            /** @enum {string} */
+            kind: "topup" | "adjustment" | "reserve" | "capture" | "release";
+            /** @enum {string} */
+            mode: "live" | "test";
+            reason: string | null;
+            requestId: string | null;
+            reservedAfter: number;
+            reservedDelta: number;
+        };
+        LedgerPageDto: {
+            credits: components["schemas"]["BalancesDto"];
+            /** @description Ledger entries, newest first. */
+            data: components["schemas"]["LedgerEntryDto"][];
+            nextCursor: string | null;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        PlanDto: {
+            /** @example default */
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            maxConcurrentJobs: number;
+            maxQueuedJobs: number;
+            name: string;
+            requestsPerMinute: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PlanListDto: {
+            data: components["schemas"]["PlanDto"][];
+            /** @description Always null: every plan fits one page. */
+            nextCursor: string | null;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        PlanResponseDto: {
+            /** @enum {boolean} */
+            ok: true;
+            plan: components["schemas"]["PlanDto"];
         };
         ReadinessDto: {
             /** @description Round-trip time of `SELECT 1`, milliseconds. */
@@ -94,6 +693,74 @@ export interface components {
             ok: true;
             /** @enum {string} */
             status: "ready";
+        };
+        ReferenceImageDto: {
+            /**
+             * @description The image bytes as bare base64 (no `data:` prefix).
+             * @example iVBORw0KGgo…
+             */
+            base64?: string;
+            /**
+             * @description A data URL: `data:image/png|jpeg|webp;base64,…`; the declared type must match the bytes.
+             * @example data:image/png;base64,iVBORw0KGgo…
+             */
+            dataUrl?: string;
+            /**
+             * @description A public HTTPS URL of a PNG, JPEG or WebP image (at most 10 MiB). Private, loopback and other non-public addresses are refused.
+             * @example https://example.com/cat.png
+             */
+            imageUrl?: string;
+            /**
+             * @description How strongly the output follows the reference image.
+             * @default MID
+             */
+            strength?: components["schemas"]["ReferenceStrength"];
+        };
+        /**
+         * @description How strongly the output follows the reference image.
+         * @enum {string}
+         */
+        ReferenceStrength: "LOW" | "MID" | "HIGH";
+        UpdateCustomerDto: {
+            /**
+             * Format: email
+             * @description New email, or `null` to remove it.
+             */
+            email?: string | null;
+            name?: string;
+            plan?: string;
+            /**
+             * @description A non-active customer's keys answer 401 at once.
+             * @enum {string}
+             */
+            status?: "active" | "suspended" | "closed";
+        };
+        UpdatePlanDto: {
+            /** @description Jobs in flight at the provider per customer, 1–1 000 000. */
+            maxConcurrentJobs?: number;
+            /** @description Jobs waiting for provider capacity per customer, 0–10 000 000. */
+            maxQueuedJobs?: number;
+            name?: string;
+            /** @description Requests per minute per customer, 1–1 000 000. */
+            requestsPerMinute?: number;
+        };
+        UsageDto: {
+            /**
+             * @description `creditsBalance − creditsReserved`, always ≥ 0.
+             * @example 3000
+             */
+            creditsAvailable: number;
+            /** @example 12000 */
+            creditsBalance: number;
+            /** @example 9000 */
+            creditsReserved: number;
+            /**
+             * @description The calling key's mode.
+             * @enum {string}
+             */
+            mode: "live" | "test";
+            /** @enum {boolean} */
+            ok: true;
         };
     };
     responses: never;
@@ -104,6 +771,594 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listCustomers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "active" | "suspended" | "closed";
+                /** @description Case-insensitive substring of the name, email or external id. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerListDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCustomerDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyListDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateApiKeyResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getCredits: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                mode?: "live" | "test";
+            };
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPageDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    changeCredits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditChangeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditChangeResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `below_reserved`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanListDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePlanDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updatePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePlanDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -158,6 +1413,389 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadinessDto"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later (code: `unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    generateImage: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters. The same key with the same body returns the original job (header `Idempotent-Replayed: true`); with another body, 409. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateImageDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerateAcceptedDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`, `idempotency_key_missing`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not enough available credits (code: `balance_low`) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `idempotency_conflict`, `idempotency_in_progress`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Payload too large (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later (code: `unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "queued" | "processing" | "succeeded" | "failed" | "canceled";
+                type?: "image" | "video";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobListDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `job_not_cancelable`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getJobResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResultDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `job_not_ready`, `job_failed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    generateVideo: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters. The same key with the same body returns the original job (header `Idempotent-Replayed: true`); with another body, 409. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateVideoDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerateAcceptedDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`, `idempotency_key_missing`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not enough available credits (code: `balance_low`) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `idempotency_conflict`, `idempotency_in_progress`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Payload too large (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Temporarily unavailable; retry later (code: `unavailable`) */

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMp4Info, readPngInfo } from '@app/simulation';
-import { apiClient } from '../client';
+import { apiClient, type components } from '../client';
 import { createTestDatabase } from '../support/database';
 import { operator, newCustomerWithKey } from '../support/operator';
 import { waitFor } from '../support/process';
@@ -33,15 +33,17 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function waitForStatus(client: ReturnType<typeof apiClient>, jobId: string, statuses: string[], ms = 15_000) {
-  let last: { status?: string } | undefined;
+type JobView = components['schemas']['JobResponseDto'];
+
+async function waitForStatus(client: ReturnType<typeof apiClient>, jobId: string, statuses: string[], ms = 15_000): Promise<JobView> {
+  let last: JobView | undefined;
   const ok = await waitFor(async () => {
     const { data } = await client.GET('/v1/jobs/{jobId}', { params: { path: { jobId } } });
     last = data;
     return data !== undefined && statuses.includes(data.status);
   }, ms, 100);
   expect(ok, `job ${jobId} ended as ${JSON.stringify(last)}`).toBe(true);
-  return last as NonNullable<Awaited<ReturnType<typeof client.GET<'/v1/jobs/{jobId}'>>>['data']>;
+  return last!;
 }
 
 async function ledger(jobId: string) {
@@ -267,7 +269,7 @@ describe('limits, cancellation and bad input', () => {
     expect(seen).toEqual([...ids].reverse());
     const videos = await client.GET('/v1/jobs', { params: { query: { type: 'video' } } });
     expect(videos.data!.data.map((j) => j.jobId)).toEqual([ids[5]]);
-    const bad = await client.GET('/v1/jobs', { params: { query: { limit: 1000 as number } } });
+    const bad = await client.GET('/v1/jobs', { params: { query: { limit: 1000 } } });
     expect(bad.response.status).toBe(400);
     const badCursor = await client.GET('/v1/jobs', { params: { query: { cursor: 'bm90IGEgY3Vyc29y!' } } });
     expect(badCursor.response.status).toBe(400);

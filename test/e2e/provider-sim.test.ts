@@ -274,7 +274,7 @@ describe('provider-sim: APIYI balance', () => {
     expect(json).toMatchObject({ success: true, data: { quota: sim.control.apiyi.get(KEY)!.quota, used_quota: expect.any(Number) } });
     const wrong = await fetch(`${sim.url}/api/user/self`, { headers: { authorization: KEY } });
     expect(wrong.status).toBe(401);
-    expect(((await wrong.json()) as Json).success).toBe(false);
+    expect(((await wrong.json())).success).toBe(false);
   });
 });
 

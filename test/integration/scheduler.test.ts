@@ -14,7 +14,7 @@ const SIM = { SIMULATOR_IMAGE_MS: '100', SIMULATOR_VIDEO_MS: '200' };
 function instrument(app: TestApp, calls: Map<string, { submit: number; poll: number }>, active: Set<string>, overlaps: string[]) {
   const adapter = app.app.get(SimulatedAdapter);
   for (const method of ['submit', 'poll'] as const) {
-    const original = adapter[method].bind(adapter);
+    const original = adapter[method].bind(adapter) as (job: ProviderJob, signal?: AbortSignal) => Promise<unknown>;
     adapter[method] = (async (job: ProviderJob, signal: AbortSignal) => {
       const entry = calls.get(job.id) ?? { submit: 0, poll: 0 };
       entry[method] += 1;

@@ -1,7 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { type AppConfig, ConfigModule, MetricsModule } from '@app/common';
 import { DatabaseModule } from '@app/database';
 import { StorageModule } from '@app/storage';
+import { AuthModule } from '@app/auth';
+import { CustomersModule } from '@app/customers';
+import { ApiKeysModule } from '@app/api-keys';
+import { CreditsLedgerModule } from '@app/credits-ledger';
+import { JobsModule } from '@app/jobs';
 import { OpsModule } from './ops/ops.module';
 
 export interface AppModuleOptions {
@@ -17,9 +23,15 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         MetricsModule,
+        ScheduleModule.forRoot(),
         DatabaseModule.forRoot({ url: databaseUrl, applicationName: `gateway:${config.role}` }),
         OpsModule,
         StorageModule,
+        AuthModule,
+        CustomersModule,
+        ApiKeysModule,
+        CreditsLedgerModule,
+        JobsModule,
       ],
     };
   }

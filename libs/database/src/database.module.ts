@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { buildDataSourceOptions } from './data-source.options';
 import { Sql } from './sql';
+import { PG_NOTIFY_URL, PgNotifyService } from './pg-notify.service';
 
 export interface DatabaseModuleOptions {
   url: string;
@@ -23,8 +24,8 @@ export class DatabaseModule {
           retryDelay: 1000,
         }),
       ],
-      providers: [Sql],
-      exports: [Sql],
+      providers: [Sql, { provide: PG_NOTIFY_URL, useValue: options.url }, PgNotifyService],
+      exports: [Sql, PgNotifyService],
     };
   }
 }

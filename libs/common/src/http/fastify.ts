@@ -1,9 +1,10 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { REQUEST_ID_PATTERN, newRequestId } from '../ids';
 import type { MetricsService } from '../metrics';
+import { toErrorResponse } from '../errors/all-exceptions.filter';
 
 export interface FastifyAdapterOptions {
   logger: PinoLogger;
@@ -27,6 +28,12 @@ export function createFastifyAdapter(options: FastifyAdapterOptions): FastifyAda
     trustProxy: true,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors Fastify raises before routing (an over-long path parameter, a malformed URL) answer
+    // in the contract's shape too, not Fastify's default body.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body, headers } = toErrorResponse(error, String(request.id));
+      void reply.status(status).headers({ ...headers, 'x-request-id': String(request.id) }).type('application/json; charset=utf-8').send(body);
+    },
   });
 }
 
@@ -52,7 +59,9 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsServi
   });
 }
 
-/** Result links carry a signature in the query string: keep it out of logs. */
-function redactUrl(url: string): string {
-  return url.replace(/([?&](?:sig|signature|token|key)=)[^&]*/gi, '$1[redacted]');
+/** Result links carry a signature in the query string, and clients misplace keys there: keep both out of logs. */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/([?&](?:[A-Za-z0-9]*[_-])?(?:sig|signature|token|key)=)[^&]*/gi, '$1[redacted]')
+    .replace(/ak_(live|test)_[0-9A-Za-z]+/g, 'ak_$1_[redacted]');
 }

@@ -1,0 +1,20 @@
+import { applyDecorators, createParamDecorator, type ExecutionContext, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrors } from '@app/common';
+import type { CustomerPrincipal } from './api-key.resolver';
+import { CustomerKeyGuard, type CustomerRequest } from './customer-key.guard';
+
+/** Marks a controller or route as customer API (`/v1`): the bearer-key guard, its scheme and 401. */
+export function CustomerApi(): ClassDecorator & MethodDecorator {
+  return applyDecorators(UseGuards(CustomerKeyGuard), ApiBearerAuth('customerKey'), ApiErrors('invalid_api_key'));
+}
+
+/** The calling customer, mode, key id and plan, as resolved by the guard. */
+export const CurrentCustomer = createParamDecorator((_data: unknown, context: ExecutionContext): CustomerPrincipal => {
+  const customer = context.switchToHttp().getRequest<CustomerRequest>().customer;
+  if (!customer) {
+    // Only reachable if a route forgot @CustomerApi(): fail closed.
+    throw new Error('CurrentCustomer used on a route without CustomerKeyGuard');
+  }
+  return customer;
+});
