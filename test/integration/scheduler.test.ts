@@ -67,9 +67,9 @@ describe('the scheduler on two instances sharing one database', () => {
     const ids = (
       await Promise.all(
         Array.from({ length: 200 }, (_, i) =>
-          clients[i % 2].POST(i % 3 === 0 ? '/v1/videos/generate' : '/v1/images/generate', {
+          clients[i % 2].POST(i % 10 === 0 ? '/v1/videos/generate' : '/v1/images/generate', {
             params: { header: { 'Idempotency-Key': `bulk-${i}` } },
-            body: { prompt: `job ${i}`, ...(i % 3 === 0 ? { duration: 4 } : {}) },
+            body: { prompt: `job ${i}`, ...(i % 10 === 0 ? { duration: 4 } : {}) },
           }),
         ),
       )
