@@ -123,37 +123,17 @@ export class CreditsRepository {
     return rows[0];
   }
 
-  /** Row lock on the account: settlements of one account take turns, so the state check below is exact. */
-  async lockAccount(manager: EntityManager, customerId: string, mode: CreditMode): Promise<void> {
-    await manager.query(`SELECT 1 FROM credit_accounts WHERE customer_id = $1 AND mode = $2 FOR UPDATE`, [customerId, mode]);
-  }
-
-  async settlementOf(manager: EntityManager, jobId: string): Promise<LedgerKind | undefined> {
-    const rows: { kind: LedgerKind }[] = await manager.query(`SELECT kind FROM ledger_entries WHERE job_id = $1 AND kind IN ('capture', 'release')`, [jobId]);
-    return rows[0]?.kind;
-  }
-
   /**
-   * Capture or release. Without ON CONFLICT on purpose: the caller has checked under the account
-   * lock, and should that ever be bypassed the unique indexes fail the whole statement, account
-   * update included, rather than half-apply it.
+   * Capture or release through the database functions that also settle jobs: they lock the
+   * account, see any settlement that committed meanwhile, and write one ledger entry. True if this
+   * call settled the job; false if it was already captured or released, by anyone.
    */
-  async settle(
-    manager: EntityManager,
-    p: { customerId: string; mode: CreditMode; jobId: string; kind: 'capture' | 'release'; balanceDelta: number; reservedDelta: number; actor: string },
-  ): Promise<LedgerRow> {
-    const rows = await queryRows<LedgerRow>(
-      manager,
-      `WITH acc AS (
-         UPDATE credit_accounts SET balance = balance + $4::bigint, reserved = reserved + $5::bigint, updated_at = now()
-         WHERE customer_id = $1 AND mode = $2
-         RETURNING balance, reserved)
-       ${INSERT_LEDGER}
-       SELECT $1, $2, $6, $4::bigint, $5::bigint, balance, reserved, $3, $7, NULL, NULL FROM acc
-       RETURNING ${LEDGER_COLUMNS}`,
-      [p.customerId, p.mode, p.jobId, p.balanceDelta, p.reservedDelta, p.kind, p.actor],
-    );
-    return rows[0];
+  async settle(manager: EntityManager, jobId: string, kind: 'capture' | 'release', amount: number | undefined, actor: string): Promise<boolean> {
+    const rows: { settled: string | null }[] =
+      kind === 'capture'
+        ? await manager.query(`SELECT ledger_capture($1, $2, $3, NULL) AS settled`, [jobId, amount ?? null, actor])
+        : await manager.query(`SELECT ledger_release($1, $2, NULL) AS settled`, [jobId, actor]);
+    return rows[0]?.settled !== null && rows[0]?.settled !== undefined;
   }
 
   /** Newest first, `limit + 1` rows. */

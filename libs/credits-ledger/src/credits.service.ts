@@ -192,26 +192,14 @@ export class CreditsService {
       if (!reservation) {
         throw notFound('Reservation');
       }
-      await this.repository.lockAccount(m, reservation.customerId, reservation.mode);
-      if ((await this.repository.settlementOf(m, jobId)) !== undefined) {
-        return false;
-      }
-      const spent = kind === 'capture' ? (amount ?? reservation.amount) : 0;
-      if (spent > reservation.amount) {
+      if (kind === 'capture' && amount !== undefined && amount > reservation.amount) {
         throw invalidRequest('amount', `cannot capture more than the ${reservation.amount} credits reserved`);
       }
-      await this.repository.settle(m, {
-        customerId: reservation.customerId,
-        mode: reservation.mode,
-        jobId,
-        kind,
-        balanceDelta: -spent,
-        reservedDelta: -reservation.amount,
-        actor: 'system',
-      });
-      return true;
+      // The one implementation of settlement (ledger_capture / ledger_release), shared with the jobs module.
+      return this.repository.settle(m, jobId, kind, amount, 'system');
     });
   }
+
 }
 
 function checkAmount(amount: number): void {

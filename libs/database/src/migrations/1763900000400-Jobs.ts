@@ -88,10 +88,14 @@ export class Jobs1763900000400 implements MigrationInterface {
       BEGIN
         -- The reservation this job holds, unless it was already settled either way.
         SELECT e.customer_id, e.mode, e.reserved_delta AS held INTO r
-          FROM ledger_entries e
-         WHERE e.job_id = p_job_id AND e.kind = 'reserve'
-           AND NOT EXISTS (SELECT 1 FROM ledger_entries s WHERE s.job_id = p_job_id AND s.kind IN ('capture', 'release'));
+          FROM ledger_entries e WHERE e.job_id = p_job_id AND e.kind = 'reserve';
         IF NOT FOUND THEN
+          RETURN NULL;
+        END IF;
+        -- Settlements of one account take turns; after the lock this statement's fresh snapshot
+        -- sees any settlement that committed meanwhile, so a second caller changes nothing.
+        PERFORM 1 FROM credit_accounts a WHERE a.customer_id = r.customer_id AND a.mode = r.mode FOR UPDATE;
+        IF EXISTS (SELECT 1 FROM ledger_entries s WHERE s.job_id = p_job_id AND s.kind IN ('capture', 'release')) THEN
           RETURN NULL;
         END IF;
         v_amount := LEAST(COALESCE(p_amount, r.held), r.held);
@@ -99,11 +103,7 @@ export class Jobs1763900000400 implements MigrationInterface {
          WHERE customer_id = r.customer_id AND mode = r.mode
          RETURNING balance, reserved INTO v_balance, v_reserved;
         INSERT INTO ledger_entries (customer_id, mode, kind, balance_delta, reserved_delta, balance_after, reserved_after, job_id, actor, request_id)
-        VALUES (r.customer_id, r.mode, 'capture', -v_amount, -r.held, v_balance, v_reserved, p_job_id, p_actor, p_request_id)
-        ON CONFLICT DO NOTHING;
-        IF NOT FOUND THEN
-          RAISE EXCEPTION 'job % settled concurrently', p_job_id USING ERRCODE = 'serialization_failure';
-        END IF;
+        VALUES (r.customer_id, r.mode, 'capture', -v_amount, -r.held, v_balance, v_reserved, p_job_id, p_actor, p_request_id);
         RETURN r.held - v_amount;
       END $$`);
     await q.query(`
@@ -115,21 +115,21 @@ export class Jobs1763900000400 implements MigrationInterface {
         v_reserved bigint;
       BEGIN
         SELECT e.customer_id, e.mode, e.reserved_delta AS held INTO r
-          FROM ledger_entries e
-         WHERE e.job_id = p_job_id AND e.kind = 'reserve'
-           AND NOT EXISTS (SELECT 1 FROM ledger_entries s WHERE s.job_id = p_job_id AND s.kind IN ('capture', 'release'));
+          FROM ledger_entries e WHERE e.job_id = p_job_id AND e.kind = 'reserve';
         IF NOT FOUND THEN
+          RETURN NULL;
+        END IF;
+        -- Settlements of one account take turns; after the lock this statement's fresh snapshot
+        -- sees any settlement that committed meanwhile, so a second caller changes nothing.
+        PERFORM 1 FROM credit_accounts a WHERE a.customer_id = r.customer_id AND a.mode = r.mode FOR UPDATE;
+        IF EXISTS (SELECT 1 FROM ledger_entries s WHERE s.job_id = p_job_id AND s.kind IN ('capture', 'release')) THEN
           RETURN NULL;
         END IF;
         UPDATE credit_accounts SET reserved = reserved - r.held, updated_at = now()
          WHERE customer_id = r.customer_id AND mode = r.mode
          RETURNING balance, reserved INTO v_balance, v_reserved;
         INSERT INTO ledger_entries (customer_id, mode, kind, balance_delta, reserved_delta, balance_after, reserved_after, job_id, actor, request_id)
-        VALUES (r.customer_id, r.mode, 'release', 0, -r.held, v_balance, v_reserved, p_job_id, p_actor, p_request_id)
-        ON CONFLICT DO NOTHING;
-        IF NOT FOUND THEN
-          RAISE EXCEPTION 'job % settled concurrently', p_job_id USING ERRCODE = 'serialization_failure';
-        END IF;
+        VALUES (r.customer_id, r.mode, 'release', 0, -r.held, v_balance, v_reserved, p_job_id, p_actor, p_request_id);
         RETURN r.held;
       END $$`);
 
