@@ -20,7 +20,7 @@ afterAll(() => {
 });
 
 describe('the built gateway as a process', () => {
-  it('starts on the embedded default, prints generated secrets once, reuses them, and stops cleanly', async () => {
+  it('starts on the embedded default, prints generated secrets once, reuses them, and stops cleanly', { timeout: 180_000 }, async () => {
     const DATA_DIR = dataDir();
     const first = await spawnGateway({ DATA_DIR, PORT: String(await freePort()) });
     const secretsFile = join(DATA_DIR, 'secrets.json');
@@ -46,7 +46,7 @@ describe('the built gateway as a process', () => {
     expect((await second.stop('SIGINT')).code).toBe(0);
   });
 
-  it('starts again after a crash left a stale lock or an orphaned database behind', async () => {
+  it('starts again after a crash left a stale lock or an orphaned database behind', { timeout: 180_000 }, async () => {
     const DATA_DIR = dataDir();
     const gw = await spawnGateway({ DATA_DIR, PORT: String(await freePort()) });
     const lockFile = join(DATA_DIR, 'pg', 'postmaster.pid');
