@@ -212,3 +212,62 @@ describe('across instances', () => {
     }
   });
 });
+
+/** Cancels a job, retrying while the scheduler holds it (the API answers 409 `job_not_cancelable` "retry in a moment" then). */
+async function cancel(client: ReturnType<typeof apiClient>, jobId: string): Promise<boolean> {
+  return waitFor(async () => (await client.POST('/v1/jobs/{jobId}/cancel', { params: { path: { jobId } } })).data?.status === 'canceled', 10_000, 100);
+}
+
+describe('concurrency limit (enforced in the generate transaction)', () => {
+  it('answers a third concurrent generate of a 2-job plan with 429 that reserves nothing, and accepts it once a job ends', async () => {
+    const gw = await app();
+    const plan = await planWith(gw.url, { maxConcurrentJobs: 2 });
+    const { key } = await newCustomerWithKey(gw.url, 'test', { plan });
+    const client = apiClient(gw.url, key);
+    const generate = (k: string) =>
+      client.POST('/v1/images/generate', { params: { header: { 'Idempotency-Key': k } }, body: { prompt: 'a lighthouse [sim:stall]', quality: 'LOW', size: '1:1_SMALL' } });
+
+    const first = await generate('c1');
+    const second = await generate('c2');
+    expect([first.response.status, second.response.status]).toEqual([202, 202]);
+    const before = (await client.GET('/v1/usage')).data!;
+    expect(before.creditsReserved).toBe(40);
+
+    const third = await generate('c3');
+    expect(third.response.status).toBe(429);
+    expect(third.error).toMatchObject({ ok: false, error: { status: 429, code: 'rate_limited' } });
+    expect(Number(third.response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const after = (await client.GET('/v1/usage')).data!;
+    expect(after).toMatchObject({ creditsReserved: 40, creditsBalance: before.creditsBalance });
+    expect((await client.GET('/v1/jobs')).data!.data).toHaveLength(2);
+
+    // A job ends (canceled): the next generate — same Idempotency-Key, which the 429 did not consume — is accepted.
+    expect(await cancel(client, first.data!.jobId)).toBe(true);
+    const retried = await generate('c3');
+    expect(retried.response.status).toBe(202);
+    expect(retried.response.headers.get('idempotent-replayed')).toBeNull();
+    expect((await client.GET('/v1/usage')).data!.creditsReserved).toBe(40);
+    expect(await cancel(client, second.data!.jobId)).toBe(true);
+    expect(await cancel(client, retried.data!.jobId)).toBe(true);
+  });
+
+  it('accepts the next generate once a running job succeeds on the simulator', async () => {
+    // Jobs take 3 s here: the 429 below is sent milliseconds after the jobs were created.
+    const gw = await app({ SIMULATOR_IMAGE_MS: '3000' });
+    const plan = await planWith(gw.url, { maxConcurrentJobs: 2 });
+    const { key } = await newCustomerWithKey(gw.url, 'test', { plan });
+    const client = apiClient(gw.url, key);
+    const generate = (k: string, prompt: string) =>
+      client.POST('/v1/images/generate', { params: { header: { 'Idempotency-Key': k } }, body: { prompt, quality: 'LOW', size: '1:1_SMALL' } });
+    const stalled = await generate('n1', 'a harbour [sim:stall]');
+    const running = await generate('n2', 'a harbour');
+    expect([stalled.response.status, running.response.status]).toEqual([202, 202]);
+    expect((await generate('n3', 'a harbour')).response.status).toBe(429);
+
+    const succeeded = await waitFor(async () => (await client.GET('/v1/jobs/{jobId}', { params: { path: { jobId: running.data!.jobId } } })).data?.status === 'succeeded', 20_000, 250);
+    expect(succeeded).toBe(true);
+    const next = await generate('n3', 'a harbour');
+    expect(next.response.status).toBe(202);
+    expect(await cancel(client, stalled.data!.jobId)).toBe(true);
+  });
+});

@@ -66,7 +66,7 @@ export class LimiterService {
       const wait = Math.max(state.msBeforeReset, 5) + Math.floor(Math.random() * 20);
       if (Date.now() + wait > deadline) {
         throw new DomainException('unavailable', 'Upstream request budget exhausted; retry later', undefined, undefined, {
-          'retry-after': String(Math.max(1, Math.ceil(wait / 1000))),
+          'retry-after': String(Math.max(1, Math.ceil(state.msBeforeReset / 1000))),
         });
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
