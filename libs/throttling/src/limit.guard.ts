@@ -48,7 +48,7 @@ export abstract class LimitGuard extends ThrottlerGuard {
     const state: BucketState = { limit, remaining: Math.max(0, limit - record.totalHits), reset: record.timeToExpire };
     if (record.isBlocked) {
       const headers = { ...rateLimitHeaders(state), 'retry-after': String(record.timeToBlockExpire) };
-      throw new DomainException('rate_limited', `Rate limit of ${limit} requests per ${Math.round(ttl / 1000)} s exceeded; retry after ${record.timeToBlockExpire} s`, undefined, { limit, retryAfter: record.timeToBlockExpire }, headers);
+      throw new DomainException('rate_limited', `Rate limit of ${limit} requests per ${Math.round(ttl / 1000)} s exceeded; retry after ${record.timeToBlockExpire} s`, undefined, undefined, headers);
     }
     const current = request.rateLimit;
     if (!current || state.remaining < current.remaining) {
