@@ -17,6 +17,7 @@ const alias = {
   '@app/provider-accounts': resolve(root, 'libs/provider-accounts/src'),
   '@app/simulation': resolve(root, 'libs/simulation/src'),
   '@app/storage': resolve(root, 'libs/storage/src'),
+  '@app/throttling': resolve(root, 'libs/throttling/src'),
   '@app/volcengine-assets': resolve(root, 'libs/volcengine-assets/src'),
 };
 

@@ -812,6 +812,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createCustomer: {
@@ -862,6 +879,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     getCustomer: {
@@ -895,6 +929,23 @@ export interface operations {
             /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -962,6 +1013,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     listApiKeys: {
@@ -1007,6 +1075,23 @@ export interface operations {
             /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1074,6 +1159,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     revokeApiKey: {
@@ -1108,6 +1210,23 @@ export interface operations {
             /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1160,6 +1279,23 @@ export interface operations {
             /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1227,6 +1363,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     listPlans: {
@@ -1249,6 +1402,23 @@ export interface operations {
             /** @description Missing or invalid credentials (code: `unauthenticated`) */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1305,6 +1475,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     updatePlan: {
@@ -1351,6 +1538,23 @@ export interface operations {
             /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1498,6 +1702,14 @@ export interface operations {
             /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1555,6 +1767,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     getJob: {
@@ -1588,6 +1817,23 @@ export interface operations {
             /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1642,6 +1888,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     getJobResult: {
@@ -1690,6 +1953,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     getUsage: {
@@ -1712,6 +1992,23 @@ export interface operations {
             /** @description Missing or invalid credentials (code: `invalid_api_key`) */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1792,6 +2089,14 @@ export interface operations {
             /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
             429: {
                 headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

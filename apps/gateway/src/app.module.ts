@@ -8,6 +8,7 @@ import { CustomersModule } from '@app/customers';
 import { ApiKeysModule } from '@app/api-keys';
 import { CreditsLedgerModule } from '@app/credits-ledger';
 import { JobsModule } from '@app/jobs';
+import { ThrottlingModule } from '@app/throttling';
 import { OpsModule } from './ops/ops.module';
 
 export interface AppModuleOptions {
@@ -25,6 +26,7 @@ export class AppModule {
         MetricsModule,
         ScheduleModule.forRoot(),
         DatabaseModule.forRoot({ url: databaseUrl, applicationName: `gateway:${config.role}` }),
+        ThrottlingModule,
         OpsModule,
         StorageModule,
         AuthModule,

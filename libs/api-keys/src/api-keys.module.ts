@@ -9,12 +9,13 @@ import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { CustomerKeyGuard } from './customer-key.guard';
 import { CustomerKeyStrategy } from './customer-key.strategy';
+import { CustomerThrottleGuard } from './customer-throttle.guard';
 import { LastUsedTracker } from './last-used.tracker';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity]), AuthModule, CustomersModule],
   controllers: [ApiKeysController],
-  providers: [ApiKeysRepository, ApiKeysService, ApiKeyResolver, LastUsedTracker, CustomerKeyStrategy, CustomerKeyGuard],
-  exports: [ApiKeysService, ApiKeyResolver, CustomerKeyStrategy, CustomerKeyGuard, LastUsedTracker],
+  providers: [ApiKeysRepository, ApiKeysService, ApiKeyResolver, LastUsedTracker, CustomerKeyStrategy, CustomerKeyGuard, CustomerThrottleGuard],
+  exports: [ApiKeysService, ApiKeyResolver, CustomerKeyStrategy, CustomerKeyGuard, CustomerThrottleGuard, LastUsedTracker],
 })
 export class ApiKeysModule {}

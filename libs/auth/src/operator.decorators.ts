@@ -2,10 +2,16 @@ import { applyDecorators, createParamDecorator, type ExecutionContext, UseGuards
 import { ApiBearerAuth, ApiCookieAuth } from '@nestjs/swagger';
 import { ApiErrors } from '@app/common';
 import { OperatorGuard, type OperatorRequest } from './operator.guard';
+import { OperatorThrottleGuard } from './operator-throttle.guard';
 
-/** Marks a controller or route as operator API: the guard plus its security schemes and 401 in the document. */
+/** Marks a controller or route as operator API: the guard, then the operator rate limit, plus security schemes, 401 and 429 in the document. */
 export function OperatorApi(): ClassDecorator & MethodDecorator {
-  return applyDecorators(UseGuards(OperatorGuard), ApiBearerAuth('operatorKey'), ApiCookieAuth('consoleSession'), ApiErrors('unauthenticated'));
+  return applyDecorators(
+    UseGuards(OperatorGuard, OperatorThrottleGuard),
+    ApiBearerAuth('operatorKey'),
+    ApiCookieAuth('consoleSession'),
+    ApiErrors('unauthenticated', 'rate_limited'),
+  );
 }
 
 /** Who made the request and its id: what audit events and ledger entries record. */

@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '@app/common';
 import { CurrentCustomer, CustomerApi, type CustomerPrincipal } from '@app/api-keys';
+import { GenerateBucket } from '@app/throttling';
 import { GenerateImageDto, GenerateVideoDto } from './dto/generate.dto';
 import { GenerateAcceptedDto, JobListDto, JobResponseDto, JobResultDto, ListJobsQueryDto } from './dto/job.dto';
 import { GenerateService, type GenerateResult } from './generate.service';
@@ -24,6 +25,7 @@ export class JobsController {
   ) {}
 
   @Post('images/generate')
+  @GenerateBucket()
   @HttpCode(202)
   @ApiOperation({ operationId: 'generateImage', summary: 'Create a GPT Image 2 job', description: 'Reserves the price (20 credits for LOW, 50 for MEDIUM) and answers at once; poll the job.' })
   @ApiHeader(IDEMPOTENCY_HEADER)
@@ -40,6 +42,7 @@ export class JobsController {
   }
 
   @Post('videos/generate')
+  @GenerateBucket()
   @HttpCode(202)
   @ApiOperation({
     operationId: 'generateVideo',

@@ -18,6 +18,7 @@ export interface AppConfig {
   adminPassword: string | undefined;
   publicBaseUrl: string;
   redisUrl: string | undefined;
+  throttling: ThrottlingConfig;
   role: Role;
   storageDriver: StorageDriver;
   s3: {
@@ -35,6 +36,18 @@ export interface AppConfig {
   pricing: PricingTable;
   simulator: { imageMs: number; videoMs: number };
   testModeDeadlineSeconds: number;
+}
+
+/** Request budgets; the per-key budget itself is the plan's `requestsPerMinute`. */
+export interface ThrottlingConfig {
+  /** Length of the counting window of every per-minute budget (tests shorten it). */
+  windowSeconds: number;
+  /** Extra per-key budget of the generate endpoints per window; 0 = only the plan's. */
+  generateRequestsPerMinute: number;
+  /** Budget of the operator API per operator credential per window. */
+  operatorRequestsPerMinute: number;
+  /** Namespace of every limiter key in Redis (several deployments or test runs may share one Redis). */
+  redisKeyPrefix: string;
 }
 
 /** Credits per job. `plans` overrides any part of the default per plan code. */
@@ -69,6 +82,10 @@ export const CONFIG_VARIABLES: VariableSpec[] = [
   { name: 'ADMIN_PASSWORD', description: 'password of that first operator (≥ 12 characters)', default: 'generated' },
   { name: 'PUBLIC_BASE_URL', description: 'how the outside world reaches this gateway (result URLs, asset ingestion)', default: 'http://localhost:$PORT' },
   { name: 'REDIS_URL', description: 'shared throttling and upstream QPS budgets across instances', default: 'unset (in-process)' },
+  { name: 'REDIS_KEY_PREFIX', description: 'namespace of the limiter keys in Redis (deployments sharing one Redis need distinct prefixes)', default: 'gw' },
+  { name: 'RATE_LIMIT_WINDOW_SECONDS', description: "window in which the per-minute budgets (plan `requestsPerMinute`, the two below) are counted; only tests shorten it", default: '60' },
+  { name: 'GENERATE_REQUESTS_PER_MINUTE', description: "per-key budget of the generate endpoints on top of the plan's (the stricter one wins); `0` = the plan's only", default: '0' },
+  { name: 'OPERATOR_REQUESTS_PER_MINUTE', description: 'operator API budget per operator credential (key or console operator)', default: '6000' },
   { name: 'ROLE', description: '`all`, `api` (HTTP only) or `worker` (scheduler; serves only health and metrics)', default: 'all' },
   { name: 'STORAGE_DRIVER', description: '`local` (under DATA_DIR) or `s3` for stored results', default: 'local' },
   { name: 'S3_BUCKET', description: 'bucket for results when STORAGE_DRIVER=s3' },
@@ -186,6 +203,16 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
 
   const publicBaseUrl = (url('PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+  const redisKeyPrefix = get('REDIS_KEY_PREFIX') ?? 'gw';
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisKeyPrefix)) {
+    problems.push(`REDIS_KEY_PREFIX must be 1–64 characters of A–Z, a–z, 0–9, _ . : - (got "${redisKeyPrefix}")`);
+  }
+  const throttling: ThrottlingConfig = {
+    windowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3600),
+    generateRequestsPerMinute: int('GENERATE_REQUESTS_PER_MINUTE', 0, 0, 1_000_000),
+    operatorRequestsPerMinute: int('OPERATOR_REQUESTS_PER_MINUTE', 6000, 1, 10_000_000),
+    redisKeyPrefix,
+  };
   const role = oneOf<Role>('ROLE', ['all', 'api', 'worker'], 'all');
   const storageDriver = oneOf<StorageDriver>('STORAGE_DRIVER', ['local', 's3'], 'local');
   const s3 = {
@@ -235,6 +262,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     adminPassword,
     publicBaseUrl,
     redisUrl,
+    throttling,
     role,
     storageDriver,
     s3,

@@ -41,6 +41,16 @@ const DESCRIPTIONS: Partial<Record<number, string>> = {
   503: 'Temporarily unavailable; retry later',
 };
 
+const integerHeader = (description: string) => ({ description, schema: { type: 'integer' as const } });
+
+/** What a 429 carries (the RateLimit-* headers are on every answer of a limited route). */
+const RATE_LIMITED_HEADERS = {
+  'Retry-After': integerHeader('Seconds to wait before retrying'),
+  'RateLimit-Limit': integerHeader('Requests allowed per window (per minute unless configured otherwise) for this caller'),
+  'RateLimit-Remaining': integerHeader('Requests left in the current window'),
+  'RateLimit-Reset': integerHeader('Seconds until the current window resets'),
+};
+
 /** Documents the contract's error body for each given code's status (codes sharing one merge). */
 export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
   const byStatus = new Map<number, ErrorCode[]>();
@@ -54,6 +64,7 @@ export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorat
         status,
         description: `${DESCRIPTIONS[status] ?? 'Error'} (code: ${list.map((c) => `\`${c}\``).join(', ')})`,
         type: ErrorResponseDto,
+        ...(status === 429 ? { headers: RATE_LIMITED_HEADERS } : {}),
       }),
     ),
   );
