@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/common';
 import { signRequest } from '@app/volcengine-assets';
+import { UNREADABLE } from './adapters/apiyi-caller';
 import { type ApiyiCredentials, CredentialVault, type VolcengineCredentials } from './credentials';
 import type { AccountRow } from './provider-accounts.repository';
 import { UPSTREAM_LIMITER, type UpstreamLimiter } from './upstream-limiter';
@@ -35,6 +36,11 @@ export class AccountChecker {
       return { valid: null, detail: 'the account is busy; try again' };
     }
     try {
+      try {
+        this.vault.open(account.id, account.credentials);
+      } catch {
+        return { valid: false, reason: 'auth', detail: UNREADABLE };
+      }
       return account.provider === 'apiyi' ? await this.apiyi(account) : await this.volcengine(account);
     } catch (error) {
       if (error instanceof UpstreamNetworkError) {

@@ -6,7 +6,7 @@ export interface UpstreamRequest {
   method: 'GET' | 'POST';
   url: string;
   headers?: Record<string, string>;
-  body?: string | Buffer | FormData;
+  body?: string | Buffer;
   timeoutMs: number;
   signal?: AbortSignal;
   /** Extra attempts for transient failures; only for calls that are safe to repeat. */
@@ -65,6 +65,9 @@ export class UpstreamHttp implements OnApplicationShutdown {
         }
         return { status: res.statusCode, headers: res.headers, json };
       } catch (error) {
+        if (!isNetworkError(error)) {
+          throw error;
+        }
         const failure = toNetworkError(error);
         if (attempt < retries && (!failure.sent || req.method === 'GET') && !req.signal?.aborted) {
           await jitter(attempt, req.signal);
@@ -87,7 +90,7 @@ export class UpstreamHttp implements OnApplicationShutdown {
         body: res.body,
       };
     } catch (error) {
-      throw toNetworkError(error);
+      throw isNetworkError(error) ? toNetworkError(error) : error;
     }
   }
 
@@ -96,13 +99,25 @@ export class UpstreamHttp implements OnApplicationShutdown {
     return request(req.url, {
       method: req.method,
       headers: req.headers,
-      body: req.body as Dispatcher.RequestOptions['body'],
+      body: req.body,
       dispatcher: this.agent,
       signal,
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
     });
   }
+}
+
+/** Transport failures (undici, sockets, timeouts), as opposed to bugs, which propagate as they are. */
+function isNetworkError(error: unknown): boolean {
+  const e = error as { code?: unknown; name?: unknown };
+  return (
+    error instanceof UpstreamNetworkError ||
+    error instanceof errors.UndiciError ||
+    e?.name === 'TimeoutError' ||
+    e?.name === 'AbortError' ||
+    (typeof e?.code === 'string' && /^(E[A-Z]+|UND_ERR_)/.test(e.code))
+  );
 }
 
 function toNetworkError(error: unknown): UpstreamNetworkError {

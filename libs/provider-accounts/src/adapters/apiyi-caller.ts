@@ -13,6 +13,9 @@ export interface ApiyiCall {
   credentials: ApiyiCredentials;
 }
 
+/** The seal did not open: SECRETS_KEY changed, or the row was tampered with (e.g. copied from another row). */
+export const UNREADABLE = 'stored credentials cannot be decrypted (SECRETS_KEY changed or the row was altered); rotate them';
+
 export type CallResult<T> = { kind: 'done'; value: T } | { kind: 'no_account' } | { kind: 'busy' };
 
 /**
@@ -34,12 +37,18 @@ export class ApiyiCaller {
     if (!account || account.provider !== 'apiyi') {
       return { kind: 'no_account' };
     }
+    let credentials: ApiyiCredentials;
+    try {
+      credentials = this.vault.open<ApiyiCredentials>(account.id, account.credentials);
+    } catch {
+      await this.pool.report(account.id, { kind: 'auth', detail: UNREADABLE });
+      return { kind: 'no_account' };
+    }
     const release = await this.limiter.acquire(account.id, maxWaitMs, signal);
     if (release === null) {
       return { kind: 'busy' };
     }
     try {
-      const credentials = this.vault.open<ApiyiCredentials>(account.id, account.credentials);
       return { kind: 'done', value: await work({ account, baseUrl: (account.baseUrl ?? this.config.providerPool.apiyiBaseUrl).replace(/\/+$/, ''), credentials }) };
     } finally {
       release();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { sniffImage } from '@app/media';
 import { StorageService } from '@app/storage';
@@ -37,17 +38,14 @@ export class ApiyiImageAdapter implements ProviderAdapter {
       reference = { bytes: await readAll(object.stream), contentType: r.reference.contentType };
     }
     const result = await this.caller.call(job.providerAccountId, signal, BUSY_WAIT_MS, async ({ account, baseUrl, credentials }): Promise<SubmitOutcome> => {
-      let body: string | FormData;
+      let body: string | Buffer;
       let headers: Record<string, string> = { authorization: `Bearer ${credentials.apiKey}`, 'accept-encoding': 'identity' };
       let path: string;
       if (reference) {
-        // Edits take the reference as a multipart file (`image[]`); undici sets the boundary.
-        const form = new FormData();
-        for (const [k, v] of Object.entries(fields)) {
-          form.append(k, v);
-        }
-        form.append('image[]', new Blob([new Uint8Array(reference.bytes)], { type: reference.contentType }), `reference.${EXT[reference.contentType] ?? 'png'}`);
-        body = form;
+        // Edits take the reference as a multipart file (`image[]`).
+        const form = multipart(fields, { field: 'image[]', filename: `reference.${EXT[reference.contentType] ?? 'png'}`, contentType: reference.contentType, bytes: reference.bytes });
+        body = form.body;
+        headers = { ...headers, 'content-type': form.contentType };
         path = '/v1/images/edits';
       } else {
         body = JSON.stringify({ ...fields, n: 1, output_format: 'png' });
@@ -105,4 +103,16 @@ export class ApiyiImageAdapter implements ProviderAdapter {
   pollPlan(): { firstMs: number; maxMs: number } {
     return { firstMs: 1000, maxMs: 5000 };
   }
+}
+
+/** A multipart/form-data body built in memory (the reference is at most 10 MiB). */
+export function multipart(fields: Record<string, string>, file: { field: string; filename: string; contentType: string; bytes: Buffer }): { body: Buffer; contentType: string } {
+  const boundary = `----gateway${randomBytes(12).toString('hex')}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`, 'utf8'));
+  }
+  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`, 'utf8'));
+  parts.push(file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
