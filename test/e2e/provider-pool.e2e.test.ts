@@ -26,7 +26,7 @@ let n = 0;
 beforeAll(async () => {
   db = await createTestDatabase();
   sim = await createProviderSim({ switches: { taskQueuedMs: 30, taskRunningMs: 60 } });
-  app = await startTestApp(db.url, { PROVIDER_POLL_FIRST_MS: '50', PROVIDER_POLL_MAX_MS: '200', PROVIDER_COOLDOWN_SECONDS: '120' });
+  app = await startTestApp(db.url, { PROVIDER_POLL_FIRST_MS: '50', PROVIDER_POLL_MAX_MS: '200', PROVIDER_COOLDOWN_SECONDS: '120', PROVIDER_BREAKER_THRESHOLD: '2' });
   pg = new Client({ connectionString: db.url });
   await pg.connect();
   const raw = operator(app.url);
@@ -222,6 +222,23 @@ describe('a live video job on the account pool', () => {
     expect((await jobRow(third.body.jobId)).accountId).toBe(bad.id);
     expect((await waitForJob(key, third.body.jobId)).status).toBe('succeeded');
     expect(sim.control.callCount('seedance.create', newKey)).toBe(1);
+  });
+});
+
+describe('the breaker', () => {
+  it('opens after consecutive 5xx answers (recorded with its reason) and the job finishes elsewhere', async () => {
+    const flaky = await addAccount(451);
+    const spare = await addAccount(450);
+    sim.control.forceFault(flaky.key, 502, 2);
+    const { key } = await liveCustomer();
+    const created = await generate(key, 'videos', { prompt: 'through a flaky upstream', duration: 4 });
+    expect((await jobRow(created.body.jobId)).accountId).toBe(flaky.id);
+    expect((await waitForJob(key, created.body.jobId)).status).toBe('succeeded');
+    expect((await jobRow(created.body.jobId)).accountId).toBe(spare.id);
+    const open = await account(flaky.id);
+    expect(open).toMatchObject({ status: 'cooldown', failureStreak: 2 });
+    expect(open.events.find((e: Json) => e.toStatus === 'cooldown').reason).toMatch(/breaker open after 2 consecutive upstream errors/);
+    expect(sim.control.callCount('seedance.create', flaky.key)).toBe(2);
   });
 });
 
