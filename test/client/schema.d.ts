@@ -4,6 +4,111 @@
  */
 
 export interface paths {
+    "/api/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List provider accounts with status, balance, in-flight jobs and last error, newest first */
+        get: operations["listProviderAccounts"];
+        put?: never;
+        /** Import one provider account, or many with `{ accounts: [...] }` (each item succeeds or fails on its own) */
+        post: operations["createProviderAccounts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One provider account with its recent history */
+        get: operations["getProviderAccount"];
+        put?: never;
+        post?: never;
+        /** Delete an account without jobs in flight (its history is kept) */
+        delete: operations["deleteProviderAccount"];
+        options?: never;
+        head?: never;
+        /** Change label, priority, weight or enabled */
+        patch: operations["updateProviderAccount"];
+        trace?: never;
+    };
+    "/api/accounts/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the upstream now: validity and balance */
+        post: operations["checkProviderAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{id}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the credentials, keeping the account and its history */
+        put: operations["rotateProviderAccountCredentials"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{id}/test-generation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a real job on this account, owned by the operator and charged to no customer */
+        post: operations["startTestGeneration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{id}/test-generation/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status and result link of a test generation */
+        get: operations["getTestGeneration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/customers": {
         parameters: {
             query?: never;
@@ -311,6 +416,79 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccountCheckResponseDto: {
+            account: components["schemas"]["AccountDto"];
+            check: components["schemas"]["CheckResultDto"];
+            /** @enum {boolean} */
+            ok: true;
+        };
+        AccountDto: {
+            /** @description Upstream quota units (APIYI: 500 000 = 1 USD); null when unknown. */
+            balance: number | null;
+            /** Format: date-time */
+            balanceCheckedAt: string | null;
+            baseUrl: string | null;
+            /** Format: date-time */
+            cooldownUntil: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description A masked hint such as `sk-…9f2c`; credentials themselves are never returned.
+             * @example sk-…9f2c
+             */
+            credentialsHint: string;
+            /** Format: date-time */
+            credentialsRotatedAt: string;
+            enabled: boolean;
+            /** @description Recent changes, newest first (single-account views only). */
+            events?: components["schemas"]["AccountEventDto"][];
+            /** @description Consecutive upstream failures (429, 5xx, timeouts). */
+            failureStreak: number;
+            /** @example pa_0abcDEF12345678901234567 */
+            id: string;
+            /** @description Jobs queued or processing on this account. */
+            inFlightJobs: number;
+            label: string;
+            lastError: string | null;
+            /** Format: date-time */
+            lastErrorAt: string | null;
+            priority: number;
+            projectName: string | null;
+            /** @enum {string} */
+            provider: "apiyi" | "volcengine";
+            region: string | null;
+            /**
+             * @description `active`, `cooldown` (429 or breaker open until `cooldownUntil`), `exhausted`, `disabled`, `invalid` (credentials refused).
+             * @enum {string}
+             */
+            status: "active" | "cooldown" | "exhausted" | "disabled" | "invalid";
+            /** Format: date-time */
+            updatedAt: string;
+            volcengineAccountId: string | null;
+            weight: number;
+        };
+        AccountEventDto: {
+            /** @example system */
+            actor: string;
+            /** Format: date-time */
+            createdAt: string;
+            fromStatus: string | null;
+            /** @example status */
+            kind: string;
+            reason: string;
+            toStatus: string | null;
+        };
+        AccountListDto: {
+            data: components["schemas"]["AccountDto"][];
+            nextCursor: string | null;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        AccountResponseDto: {
+            account: components["schemas"]["AccountDto"];
+            /** @enum {boolean} */
+            ok: true;
+        };
         ApiKeyDto: {
             /** Format: date-time */
             createdAt: string;
@@ -343,6 +521,15 @@ export interface components {
             /** @enum {boolean} */
             ok: true;
         };
+        ApiyiCredentialsDto: {
+            /** @description The system access token: enables balance checks. */
+            accessToken?: string;
+            /**
+             * @description The `sk-…` key used for generation calls.
+             * @example sk-…
+             */
+            apiKey: string;
+        };
         BalanceDto: {
             /**
              * @description `balance − reserved`, never negative.
@@ -360,6 +547,74 @@ export interface components {
         BalancesDto: {
             live: components["schemas"]["BalanceDto"];
             test: components["schemas"]["BalanceDto"];
+        };
+        BulkCreateAccountsDto: {
+            accounts: components["schemas"]["CreateAccountDto"][];
+        };
+        BulkCreateResultDto: {
+            /** @enum {boolean} */
+            ok: true;
+            results: components["schemas"]["BulkItemResultDto"][];
+        };
+        BulkItemErrorDto: {
+            code: string;
+            details?: {
+                field?: string;
+                message?: string;
+            }[];
+            message: string;
+            status: number;
+        };
+        BulkItemResultDto: {
+            account?: components["schemas"]["AccountDto"];
+            error?: components["schemas"]["BulkItemErrorDto"];
+            ok: boolean;
+        };
+        CheckResultDto: {
+            balance: number | null;
+            detail: string;
+            /** @description true: accepted upstream; false: refused; null: could not tell (no access token, upstream down). */
+            valid: boolean | null;
+        };
+        CreateAccountDto: {
+            /**
+             * @description Upstream base URL (APIYI has several hosts); default the provider's public one.
+             * @example https://api.apiyi.com
+             */
+            baseUrl?: string;
+            /** @description `apiyi`: `{ apiKey, accessToken? }`; `volcengine`: `{ accessKeyId, secretAccessKey }`. Never returned. */
+            credentials: {
+                [key: string]: unknown;
+            } & (components["schemas"]["ApiyiCredentialsDto"] | components["schemas"]["VolcengineCredentialsDto"]);
+            /** @example apiyi main */
+            label: string;
+            /**
+             * @description Higher first; default 0.
+             * @default 0
+             */
+            priority?: number;
+            /**
+             * @description `volcengine` only; default `default`.
+             * @example default
+             */
+            projectName?: string;
+            /** @enum {string} */
+            provider: "apiyi" | "volcengine";
+            /**
+             * @description `volcengine` only; default `cn-beijing`.
+             * @example cn-beijing
+             */
+            region?: string;
+            /**
+             * @description `apiyi` only: the Volcengine account (a `pa_` id of this pool) whose assets this key may use.
+             * @example pa_0abcDEF12345678901234567
+             */
+            volcengineAccountId?: string;
+            /**
+             * @description Share of load among accounts of equal priority; default 1.
+             * @default 1
+             */
+            weight?: number;
         };
         CreateApiKeyDto: {
             /**
@@ -721,6 +976,66 @@ export interface components {
          * @enum {string}
          */
         ReferenceStrength: "LOW" | "MID" | "HIGH";
+        RotateCredentialsDto: {
+            credentials: {
+                [key: string]: unknown;
+            } & (components["schemas"]["ApiyiCredentialsDto"] | components["schemas"]["VolcengineCredentialsDto"]);
+        };
+        TestGenerationDto: {
+            /**
+             * @description Videos only, 4–15 seconds.
+             * @default 5
+             */
+            duration?: number;
+            /**
+             * @description Videos only.
+             * @default false
+             */
+            motionHasAudio?: boolean;
+            /** @example a red cube on a table */
+            prompt: string;
+            /**
+             * @description Images only.
+             * @default LOW
+             * @enum {string}
+             */
+            quality?: "LOW" | "MEDIUM";
+            /**
+             * @default 1:1_SMALL
+             * @enum {string}
+             */
+            size?: "16:9_SMALL" | "1:1_SMALL" | "2:3_SMALL" | "9:16_SMALL";
+            /** @enum {string} */
+            type: "image" | "video";
+        };
+        TestGenerationJobDto: {
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            error: components["schemas"]["JobErrorDto"] | null;
+            jobId: string;
+            providerAccountId: string;
+            providerTaskId: string | null;
+            /** @description Signed link to our stored copy once succeeded. */
+            resultUrl: string | null;
+            /** @enum {string} */
+            status: "queued" | "processing" | "succeeded" | "failed" | "canceled";
+            /** @enum {string} */
+            type: "image" | "video";
+        };
+        TestGenerationResponseDto: {
+            job: components["schemas"]["TestGenerationJobDto"];
+            /** @enum {boolean} */
+            ok: true;
+        };
+        UpdateAccountDto: {
+            /** @description `false` takes the account out of rotation (`disabled`); `true` puts it back as `active`. */
+            enabled?: boolean;
+            label?: string;
+            priority?: number;
+            weight?: number;
+        };
         UpdateCustomerDto: {
             /**
              * Format: email
@@ -762,6 +1077,11 @@ export interface components {
             /** @enum {boolean} */
             ok: true;
         };
+        VolcengineCredentialsDto: {
+            /** @example AKLT… */
+            accessKeyId: string;
+            secretAccessKey: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -771,6 +1091,415 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listProviderAccounts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                provider?: "apiyi" | "volcengine";
+                status?: "active" | "cooldown" | "exhausted" | "disabled" | "invalid";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountListDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createProviderAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAccountDto"] | components["schemas"]["BulkCreateAccountsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountResponseDto"] | components["schemas"]["BulkCreateResultDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getProviderAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteProviderAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: string;
+                        /** @enum {boolean} */
+                        ok: true;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateProviderAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAccountDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    checkProviderAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountCheckResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    rotateProviderAccountCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateCredentialsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    startTestGeneration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestGenerationDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestGenerationResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getTestGeneration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestGenerationResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     listCustomers: {
         parameters: {
             query?: {

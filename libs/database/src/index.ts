@@ -7,3 +7,4 @@ export * from './sql';
 export { PgNotifyService, type NotifyHandler } from './pg-notify.service';
 export * from './pg-errors';
 export * from './query-rows';
+export { OPERATOR_TEST_CUSTOMER_ID } from './migrations/1763900000500-ProviderAccounts';

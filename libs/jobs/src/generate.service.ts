@@ -80,7 +80,8 @@ export class GenerateService {
       throw new DomainException('invalid_request', 'Unknown or inactive asset', assetIds.map((_, i) => ({ field: `assetIds.${i}`, message: 'no active asset of yours has this id' })));
     }
     const fingerprint = fingerprintOf(request, reference, assetIds);
-    this.router.assertCanAccept(principal.mode, request.type, price);
+    // The account is chosen before anything is reserved or uploaded (503 when none can take the job).
+    const route = await this.router.assertCanAccept(principal.mode, request.type, price);
 
     const jobId = newId('job');
     let referenceKey: string | undefined;
@@ -108,6 +109,8 @@ export class GenerateService {
         maxQueued: limits.maxQueued,
         deadlineSeconds: principal.mode === 'test' ? this.config.testModeDeadlineSeconds : DEADLINE_SECONDS[request.type],
         requestId,
+        provider: route?.provider ?? null,
+        providerAccountId: route?.accountId ?? null,
       })
       .catch(async (error: unknown) => {
         await this.discard(referenceKey);

@@ -66,7 +66,26 @@ export class JobRunner {
     }
   }
 
-  private async submit(job: ClaimedJob, adapter: ProviderAdapter, signal: AbortSignal): Promise<void> {
+  private async submit(claimed: ClaimedJob, adapter: ProviderAdapter, signal: AbortSignal): Promise<void> {
+    let job = claimed;
+    if (job.mode === 'live') {
+      // Nothing has reached a provider yet, so a job whose account went bad may move to another.
+      const accountId = await this.router.accountForSubmit(job);
+      if (accountId === null) {
+        if (job.attempts + 1 >= MAX_SUBMIT_ATTEMPTS) {
+          await this.fail(job, { code: 'provider_unavailable', message: 'No provider account could take the job; it was not started and its credits were released.' });
+          return;
+        }
+        await this.repository.reschedule(job.id, this.owner, this.backoff(job.attempts, 1000, 30_000), true);
+        return;
+      }
+      if (accountId !== job.providerAccountId) {
+        if (!(await this.repository.assignAccount(job.id, this.owner, accountId, `account ${job.providerAccountId ?? 'none'} cannot take calls`))) {
+          return;
+        }
+        job = { ...job, providerAccountId: accountId };
+      }
+    }
     const outcome: SubmitOutcome = await adapter.submit(this.providerJob(job), signal);
     this.metrics.providerCalls.inc({ provider: adapter.name, call: 'submit', outcome: outcome.kind });
     switch (outcome.kind) {
@@ -80,6 +99,10 @@ export class JobRunner {
         await this.fail(job, outcome.failure);
         return;
       case 'transient':
+        if (outcome.local) {
+          await this.repository.reschedule(job.id, this.owner, outcome.retryAfterMs ?? 500, 'keep');
+          return;
+        }
         if (job.attempts + 1 >= MAX_SUBMIT_ATTEMPTS) {
           await this.fail(job, { code: 'provider_unavailable', message: 'The provider is unavailable; the job was not started and its credits were released.' });
           return;
@@ -103,7 +126,7 @@ export class JobRunner {
         return;
       }
       case 'transient':
-        await this.repository.reschedule(job.id, this.owner, outcome.retryAfterMs ?? this.backoff(job.attempts, 1000, 30_000), true);
+        await this.repository.reschedule(job.id, this.owner, outcome.retryAfterMs ?? this.backoff(job.attempts, 1000, 30_000), outcome.local ? 'keep' : true);
         return;
       case 'completed':
         await this.complete(job, outcome.output, outcome.completedAt ?? new Date());
@@ -138,6 +161,7 @@ export class JobRunner {
       providerCompletedAt,
     });
     if (result.settled) {
+      this.router.settled(job);
       this.recordFinished(job, 'succeeded', 'capture');
       this.metrics.settlementLag.observe({ mode: job.mode }, Math.max(0, (Date.now() - providerCompletedAt.getTime()) / 1000));
     }
@@ -153,6 +177,7 @@ export class JobRunner {
       actor: `job:${job.id}`,
     });
     if (result.settled) {
+      this.router.settled(job);
       this.recordFinished(job, 'failed', 'release');
     }
   }

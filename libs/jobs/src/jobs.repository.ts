@@ -70,6 +70,9 @@ export interface CreateJobParams {
   maxQueued: number;
   deadlineSeconds: number;
   requestId: string;
+  /** Live jobs: the account chosen before the reservation. */
+  provider: string | null;
+  providerAccountId: string | null;
 }
 
 export type CreateJobResult =
@@ -107,8 +110,25 @@ export class JobsRepository {
   async create(p: CreateJobParams): Promise<CreateJobResult> {
     const [row] = await this.sql.query<{ outcome: string; job_id: string; status: JobStatus; price: string; available: string; created_at: Date }>(
       'jobs.create',
-      `SELECT * FROM gw_create_job($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, make_interval(secs => $13), $14)`,
-      [p.customerId, p.mode, p.apiKeyId, p.idempotencyKey, p.fingerprint, p.jobId, p.type, p.request, p.price, p.status, p.maxActive, p.maxQueued, p.deadlineSeconds, p.requestId],
+      `SELECT * FROM gw_create_job($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, make_interval(secs => $13), $14, $15, $16)`,
+      [
+        p.customerId,
+        p.mode,
+        p.apiKeyId,
+        p.idempotencyKey,
+        p.fingerprint,
+        p.jobId,
+        p.type,
+        p.request,
+        p.price,
+        p.status,
+        p.maxActive,
+        p.maxQueued,
+        p.deadlineSeconds,
+        p.requestId,
+        p.provider,
+        p.providerAccountId,
+      ],
     );
     switch (row.outcome) {
       case 'created':
@@ -211,7 +231,7 @@ export class JobsRepository {
     const rows = await this.sql.query(
       'jobs.mark_submitted',
       `WITH u AS (
-         UPDATE jobs SET phase = 'polling', provider = $4, provider_task_id = $3, submitted_at = now(), attempts = 0,
+         UPDATE jobs SET phase = 'polling', provider = COALESCE(provider, $4), provider_task_id = $3, submitted_at = now(), attempts = 0,
                 lease_owner = NULL, lease_until = NULL, next_poll_at = now() + make_interval(secs => $5::float8 / 1000), updated_at = now()
           WHERE id = $1 AND lease_owner = $2 AND status IN ('queued', 'processing')
          RETURNING id)
@@ -221,14 +241,31 @@ export class JobsRepository {
     return rows.length > 0;
   }
 
-  /** Still running (or a transient error): release the lease and check again after `delayMs`. */
-  async reschedule(jobId: string, owner: string, delayMs: number, transient: boolean): Promise<boolean> {
+  /**
+   * Still running (or a transient error): release the lease and check again after `delayMs`.
+   * `transient` counts an attempt; `'keep'` (our own budget was full, nothing left) leaves it as is.
+   */
+  async reschedule(jobId: string, owner: string, delayMs: number, transient: boolean | 'keep'): Promise<boolean> {
     const rows = await this.sql.query(
       'jobs.reschedule',
       `UPDATE jobs SET lease_owner = NULL, lease_until = NULL, next_poll_at = now() + make_interval(secs => $3::float8 / 1000),
-              last_checked_at = now(), polls = polls + 1, attempts = CASE WHEN $4 THEN attempts + 1 ELSE 0 END, updated_at = now()
+              last_checked_at = now(), polls = polls + 1,
+              attempts = CASE $4::text WHEN 'true' THEN attempts + 1 WHEN 'keep' THEN attempts ELSE 0 END, updated_at = now()
         WHERE id = $1 AND lease_owner = $2 RETURNING 1 AS ok`,
-      [jobId, owner, delayMs, transient],
+      [jobId, owner, delayMs, String(transient)],
+    );
+    return rows.length > 0;
+  }
+
+  /** Moves a job that has not reached any provider to another account (fenced by the lease). */
+  async assignAccount(jobId: string, owner: string, accountId: string, reason: string): Promise<boolean> {
+    const rows = await this.sql.query(
+      'jobs.assign_account',
+      `WITH u AS (
+         UPDATE jobs SET provider_account_id = $3, updated_at = now()
+          WHERE id = $1 AND lease_owner = $2 AND phase = 'pending_submit' RETURNING id)
+       INSERT INTO job_events (job_id, kind, detail) SELECT id, 'rerouted', jsonb_build_object('providerAccountId', $3::text, 'reason', $4::text) FROM u RETURNING 1 AS ok`,
+      [jobId, owner, accountId, reason],
     );
     return rows.length > 0;
   }

@@ -1,5 +1,10 @@
 export * from './provider.port';
 export * from './size-table';
 export { SimulatedAdapter, SIM_MAGIC, type SimulatorTimings } from './adapters/simulated.adapter';
-export { ProviderRouter } from './provider-router';
+export { ProviderRouter, type Route, type RouteOptions } from './provider-router';
 export { ProviderAccountsModule } from './provider-accounts.module';
+export { ProviderAccountsService } from './provider-accounts.service';
+export { CredentialVault, type ApiyiCredentials, type VolcengineCredentials } from './credentials';
+export { ProviderAccountEntity, ProviderAccountEventEntity, ACCOUNT_STATUSES, PROVIDERS, type AccountStatus, type ProviderName } from './provider-account.entity';
+export { UPSTREAM_LIMITER, type UpstreamLimiter, type Release } from './upstream-limiter';
+export { AccountDto } from './provider-account.dto';

@@ -16,6 +16,8 @@ export interface GenerationRequest {
   motionHasAudio?: boolean;
   reference?: { objectKey: string; contentType: string; strength: Strength; width: number; height: number };
   assets?: { providerAssetId: string }[];
+  /** Operator test generations run on the named account or not at all (never rerouted). */
+  pinAccount?: boolean;
 }
 
 /** The job as the adapter sees it: enough to submit and to poll, nothing about credits. */
@@ -45,7 +47,12 @@ export type SubmitOutcome =
   | { kind: 'accepted'; taskId: string }
   | { kind: 'completed'; taskId?: string; output: ProviderOutput }
   | { kind: 'failed'; failure: ProviderFailure }
-  | { kind: 'transient'; reason: string; retryAfterMs?: number }
+  /**
+   * Try again later. `reroute`: the job's account cannot take it (nothing reached the provider), so
+   * the runner may move the job to another account first. `local`: our own upstream budget was
+   * full; the call never left, so it does not count as an attempt.
+   */
+  | { kind: 'transient'; reason: string; retryAfterMs?: number; reroute?: boolean; local?: boolean }
   /** The request may have reached the provider but its answer was lost: never blindly resubmit. */
   | { kind: 'unknown'; reason: string };
 
@@ -55,7 +62,7 @@ export type PollOutcome =
   /** `completedAt`: when the provider finished, if it says (for the settlement-lag metric). */
   | { kind: 'completed'; output: ProviderOutput; completedAt?: Date }
   | { kind: 'failed'; failure: ProviderFailure }
-  | { kind: 'transient'; reason: string; retryAfterMs?: number };
+  | { kind: 'transient'; reason: string; retryAfterMs?: number; local?: boolean };
 
 export type CancelOutcome = { kind: 'canceled' } | { kind: 'not_cancelable' };
 

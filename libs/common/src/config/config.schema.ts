@@ -36,6 +36,34 @@ export interface AppConfig {
   pricing: PricingTable;
   simulator: { imageMs: number; videoMs: number };
   testModeDeadlineSeconds: number;
+  providerPool: ProviderPoolConfig;
+}
+
+/** How live jobs use the provider account pool (CONTRACT §3 "Provider account pool"). */
+export interface ProviderPoolConfig {
+  /** Accounts whose balance was never read (no access token) may take jobs. */
+  allowUnknownBalance: boolean;
+  /** Upstream quota units one credit is assumed to cost: a job needs `price × this` of known balance. */
+  quotaPerCredit: number;
+  /** Calls (submissions, polls, synchronous image calls) in flight per account, per instance. */
+  maxConcurrencyPerAccount: number;
+  /** Calls started per second per account, per instance (token bucket). */
+  qpsPerAccount: number;
+  balanceRefreshSeconds: number;
+  /** Used when an account has no baseUrl of its own. */
+  apiyiBaseUrl: string;
+  seedanceModel: string;
+  imageModel: string;
+  /** GPT Image 2 answers synchronously after about two minutes. */
+  imageTimeoutMs: number;
+  /** First cooldown after a 429; doubles per consecutive 429 up to 10 minutes. */
+  cooldownSeconds: number;
+  /** Consecutive 5xx/timeouts that open the breaker, and how long it stays open. */
+  breakerThreshold: number;
+  breakerSeconds: number;
+  /** First status check of a Seedance task after submission, and the cap of the back-off. */
+  pollFirstMs: number;
+  pollMaxMs: number;
 }
 
 /** Request budgets; the per-key budget itself is the plan's `requestsPerMinute`. */
@@ -101,6 +129,20 @@ export const CONFIG_VARIABLES: VariableSpec[] = [
   { name: 'SIMULATOR_IMAGE_MS', description: 'how long a simulated (test-mode) image job takes', default: '1500' },
   { name: 'SIMULATOR_VIDEO_MS', description: 'how long a simulated (test-mode) video job takes', default: '4000' },
   { name: 'TEST_MODE_DEADLINE_SECONDS', description: 'deadline of test-mode jobs (what `[sim:stall]` runs into)', default: '120' },
+  { name: 'PROVIDER_ALLOW_UNKNOWN_BALANCE', description: 'live jobs may use accounts whose balance is unknown (no access token)', default: 'true' },
+  { name: 'PROVIDER_QUOTA_PER_CREDIT', description: 'upstream quota units (500 000 = 1 USD on APIYI) one credit is assumed to cost, for balance checks', default: '100' },
+  { name: 'PROVIDER_ACCOUNT_CONCURRENCY', description: 'upstream calls in flight per provider account and instance (polls included)', default: '8' },
+  { name: 'PROVIDER_ACCOUNT_QPS', description: 'upstream calls started per second per provider account and instance', default: '10' },
+  { name: 'PROVIDER_BALANCE_REFRESH_SECONDS', description: 'how often provider balances are refreshed (scheduler instances only)', default: '300' },
+  { name: 'APIYI_BASE_URL', description: 'APIYI base URL for accounts without their own baseUrl', default: 'https://api.apiyi.com' },
+  { name: 'SEEDANCE_MODEL', description: 'model id of "Seedance 2.0 Fast"', default: 'doubao-seedance-2-0-fast-260128' },
+  { name: 'IMAGE_MODEL', description: 'model id of GPT Image 2', default: 'gpt-image-2' },
+  { name: 'IMAGE_TIMEOUT_MS', description: 'how long a synchronous GPT Image 2 call may take', default: '180000' },
+  { name: 'PROVIDER_COOLDOWN_SECONDS', description: 'first cooldown of an account after a 429 (doubles per repeat, at most 10 minutes)', default: '30' },
+  { name: 'PROVIDER_BREAKER_THRESHOLD', description: 'consecutive 5xx/timeouts that take an account out of rotation', default: '5' },
+  { name: 'PROVIDER_BREAKER_SECONDS', description: 'how long that breaker stays open', default: '60' },
+  { name: 'PROVIDER_POLL_FIRST_MS', description: 'first status check of a video task after submission', default: '5000' },
+  { name: 'PROVIDER_POLL_MAX_MS', description: 'longest wait between status checks of a video task', default: '20000' },
 ];
 
 export class ConfigError extends Error {
@@ -232,6 +274,22 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
   const pricing = parsePricing(get('PRICING_JSON'), problems);
   const simulator = { imageMs: int('SIMULATOR_IMAGE_MS', 1500, 0, 600_000), videoMs: int('SIMULATOR_VIDEO_MS', 4000, 0, 600_000) };
   const testModeDeadlineSeconds = int('TEST_MODE_DEADLINE_SECONDS', 120, 1, 86_400);
+  const providerPool: ProviderPoolConfig = {
+    allowUnknownBalance: bool('PROVIDER_ALLOW_UNKNOWN_BALANCE', true),
+    quotaPerCredit: int('PROVIDER_QUOTA_PER_CREDIT', 100, 0, 1_000_000_000),
+    maxConcurrencyPerAccount: int('PROVIDER_ACCOUNT_CONCURRENCY', 8, 1, 10_000),
+    qpsPerAccount: int('PROVIDER_ACCOUNT_QPS', 10, 1, 100_000),
+    balanceRefreshSeconds: int('PROVIDER_BALANCE_REFRESH_SECONDS', 300, 1, 86_400),
+    apiyiBaseUrl: (url('APIYI_BASE_URL', ['http:', 'https:']) ?? 'https://api.apiyi.com').replace(/\/+$/, ''),
+    seedanceModel: get('SEEDANCE_MODEL') ?? 'doubao-seedance-2-0-fast-260128',
+    imageModel: get('IMAGE_MODEL') ?? 'gpt-image-2',
+    imageTimeoutMs: int('IMAGE_TIMEOUT_MS', 180_000, 1000, 3_600_000),
+    cooldownSeconds: int('PROVIDER_COOLDOWN_SECONDS', 30, 1, 3600),
+    breakerThreshold: int('PROVIDER_BREAKER_THRESHOLD', 5, 1, 1000),
+    breakerSeconds: int('PROVIDER_BREAKER_SECONDS', 60, 1, 86_400),
+    pollFirstMs: int('PROVIDER_POLL_FIRST_MS', 5000, 10, 600_000),
+    pollMaxMs: int('PROVIDER_POLL_MAX_MS', 20_000, 10, 600_000),
+  };
 
   if (production) {
     const missing = [
@@ -273,6 +331,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     pricing,
     simulator,
     testModeDeadlineSeconds,
+    providerPool,
   };
 }
 
