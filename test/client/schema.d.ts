@@ -1131,6 +1131,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     createProviderAccounts: {
@@ -1172,6 +1189,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     getProviderAccount: {
@@ -1205,6 +1239,23 @@ export interface operations {
             /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1263,6 +1314,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     updateProviderAccount: {
@@ -1315,6 +1383,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     checkProviderAccount: {
@@ -1348,6 +1433,23 @@ export interface operations {
             /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1406,6 +1508,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     startTestGeneration: {
@@ -1458,6 +1577,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     getTestGeneration: {
@@ -1492,6 +1628,23 @@ export interface operations {
             /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
