@@ -60,8 +60,7 @@ function run(spec: LoadSpec, seconds: number | undefined, counterStart: number):
       {
         url: spec.url,
         connections: spec.connections,
-        duration: seconds,
-        amount: seconds === undefined ? spec.amount : undefined,
+        ...(seconds === undefined ? { amount: spec.amount } : { duration: seconds }),
         timeout: 30,
         requests: [
           {

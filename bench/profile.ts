@@ -12,11 +12,14 @@ interface CpuProfile {
   startTime: number;
   endTime: number;
   samples: number[];
+  timeDeltas: number[];
 }
 
 export interface ProfileSummary {
   file: string;
   totalMs: number;
+  /** Of which the process was busy (not idle). */
+  busyMs: number;
   /** Self time by function. */
   frames: { frame: string; selfMs: number; share: number }[];
   /** Self time by where the code lives (npm package, node internals, our libs, GC/idle). */
@@ -47,42 +50,59 @@ function shortUrl(url: string): string {
   return dist >= 0 ? url.slice(dist + 'dist/apps/gateway/'.length) : url.replace(/^file:\/\//, '');
 }
 
-/** Summarises the newest .cpuprofile in `dir`: top self-time frames and areas. */
-export function summariseProfile(dir: string, top = 15): ProfileSummary | undefined {
+/**
+ * Summarises the newest .cpuprofile in `dir`: top self-time frames and areas, counting only the
+ * samples taken after `skipMs` (start-up and warm-up), as shares of the busy (non-idle) time.
+ */
+export function summariseProfile(dir: string, skipMs: number, top = 15): ProfileSummary | undefined {
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
   if (files.length === 0) {
     return undefined;
   }
   const file = join(dir, files[files.length - 1]);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const totalMs = (profile.endTime - profile.startTime) / 1000;
-  const perSample = profile.samples.length > 0 ? totalMs / profile.samples.length : 0;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  // Self time per node: each sample lasts until the next one.
   const hits = new Map<number, number>();
-  for (const id of profile.samples) {
-    hits.set(id, (hits.get(id) ?? 0) + 1);
+  let at = 0;
+  let totalMs = 0;
+  let idleMs = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += (profile.timeDeltas[i] ?? 0) / 1000;
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    if (at < skipMs) {
+      continue;
+    }
+    const id = profile.samples[i];
+    hits.set(id, (hits.get(id) ?? 0) + ms);
+    totalMs += ms;
+    if (byId.get(id)?.callFrame.functionName === '(idle)') {
+      idleMs += ms;
+    }
   }
+  const busyMs = totalMs - idleMs;
   const frames = new Map<string, number>();
   const areas = new Map<string, number>();
-  for (const [id, count] of hits) {
+  for (const [id, ms] of hits) {
     const node = byId.get(id);
-    if (!node) {
+    if (!node || node.callFrame.functionName === '(idle)') {
       continue;
     }
     const { functionName, url, lineNumber } = node.callFrame;
     const frame = url === '' ? functionName || '(anonymous)' : `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
-    frames.set(frame, (frames.get(frame) ?? 0) + count * perSample);
+    frames.set(frame, (frames.get(frame) ?? 0) + ms);
     const area = areaOf(url, functionName);
-    areas.set(area, (areas.get(area) ?? 0) + count * perSample);
+    areas.set(area, (areas.get(area) ?? 0) + ms);
   }
   const rank = (m: Map<string, number>) =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, ms]) => ({ name, selfMs: Math.round(ms), share: totalMs > 0 ? ms / totalMs : 0 }));
+      .map(([name, ms]) => ({ name, selfMs: Math.round(ms), share: busyMs > 0 ? ms / busyMs : 0 }));
   return {
     file,
     totalMs: Math.round(totalMs),
+    busyMs: Math.round(busyMs),
     frames: rank(frames).map((r) => ({ frame: r.name, selfMs: r.selfMs, share: r.share })),
     areas: rank(areas).map((r) => ({ area: r.name, selfMs: r.selfMs, share: r.share })),
   };

@@ -1,6 +1,6 @@
 import type { LoadResult } from './load';
 
-export type Figure = LoadResult & { peakRss: number };
+export type Figure = LoadResult & { peakRss: number; loadAvg1m: number };
 
 export interface ScenarioFigure {
   id: string;
@@ -40,7 +40,7 @@ export interface Report {
     figures: ScenarioFigure[];
     explain: { title: string; sql: string; plan: string }[];
   };
-  profile: ({ scenario: string; reason: string } & { file: string; totalMs: number; frames: { frame: string; selfMs: number; share: number }[]; areas: { area: string; selfMs: number; share: number }[] }) | undefined;
+  profile: ({ scenario: string; reason: string } & { file: string; totalMs: number; busyMs: number; frames: { frame: string; selfMs: number; share: number }[]; areas: { area: string; selfMs: number; share: number }[] }) | undefined;
   peakRss: number;
 }
 
@@ -137,8 +137,8 @@ function row(cells: (string | number)[]): string {
 
 function scenarioTable(figures: ScenarioFigure[], fastify?: ScenarioFigure): string[] {
   const lines = [
-    row(['Scenario', 'gateway req/s', 'p50 ms', 'p99 ms', 'non-2xx / errors', 'baseline req/s', 'baseline p50 / p99 ms', 'ratio req/s', 'ratio p99', 'peak RSS MB']),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['Scenario', 'gateway req/s', 'p50 ms', 'p99 ms', 'non-2xx / errors', 'baseline req/s', 'baseline p50 / p99 ms', 'ratio req/s', 'ratio p99', 'peak RSS MB', 'load avg']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   ];
   for (const s of figures) {
     const g = s.gateway;
@@ -155,12 +155,13 @@ function scenarioTable(figures: ScenarioFigure[], fastify?: ScenarioFigure): str
         b ? f2(g.rps / b.rps) : '—',
         b ? f2(g.p99 / Math.max(1, b.p99)) : '—',
         f0(g.peakRss / MB),
+        b ? `${b.loadAvg1m.toFixed(1)} / ${g.loadAvg1m.toFixed(1)}` : g.loadAvg1m.toFixed(1),
       ]),
     );
   }
   if (fastify) {
     const g = fastify.gateway;
-    lines.push(row([fastify.title, '—', '—', '—', '—', f0(g.rps), `${g.p50} / ${g.p99}`, '—', '—', '—']));
+    lines.push(row([fastify.title, '—', '—', '—', '—', f0(g.rps), `${g.p50} / ${g.p99}`, '—', '—', '—', g.loadAvg1m.toFixed(1)]));
   }
   return lines;
 }
@@ -190,6 +191,15 @@ export function renderReport(report: Report): { markdown: string; json: unknown 
     '',
   );
 
+  const loads = [...report.http, ...report.growth.figures].flatMap((f) => [f.gateway.loadAvg1m, ...(f.baseline ? [f.baseline.loadAvg1m] : [])]);
+  const maxLoad = Math.max(0, ...loads);
+  if (maxLoad > m.cores) {
+    out.push(
+      `> **This machine was shared with other work during the run**: the 1-minute load average before the runs reached ${maxLoad.toFixed(1)} on ${m.cores} cores (last column of the tables: baseline / gateway). ` +
+        'Absolute figures are depressed and noisy; each gateway run follows its baseline run immediately so the ratios compare like with like as far as possible. Re-run on an idle machine for figures to quote.',
+      '',
+    );
+  }
   out.push('## Targets', '');
   out.push(row(['Target', 'Required', 'Measured', 'Verdict']), row(['---', '---', '---', '---']));
   for (const c of checks) {
@@ -269,7 +279,7 @@ export function renderReport(report: Report): { markdown: string; json: unknown 
   if (report.profile) {
     const p = report.profile;
     out.push('## Where the time goes', '');
-    out.push(`A target was missed (${p.reason}), so the gateway ran "${p.scenario}" again under \`node --cpu-prof\` (${(p.totalMs / 1000).toFixed(1)} s profiled, warm-up included). Self time by area:`, '');
+    out.push(`A target was missed (${p.reason}), so the gateway ran "${p.scenario}" again under \`node --cpu-prof\` (the ${(p.totalMs / 1000).toFixed(1)} s after warm-up, of which the gateway's thread was busy ${(p.busyMs / 1000).toFixed(1)} s; shares below are of the busy time). Self time by area:`, '');
     out.push(row(['Area', 'self ms', 'share']), row(['---', '---:', '---:']));
     for (const a of p.areas) {
       out.push(row([`\`${a.area}\``, a.selfMs, `${(a.share * 100).toFixed(1)} %`]));

@@ -14,13 +14,13 @@ import { SQL_FIND, SQL_LIST, SQL_USAGE } from './baseline-db';
 import type { LoadResult, LoadSpec, LoadTarget } from './load';
 import { type Proc, GATEWAY_MAIN, ROOT, freePort, killAll, rssSampler, sleep, start, waitFor, waitHttp } from './procs';
 import { type ProfileSummary, summariseProfile } from './profile';
-import { type Report, type ScenarioFigure, evaluate, renderReport } from './report';
+import { type Figure, type Report, type ScenarioFigure, evaluate, renderReport } from './report';
 import { seedHistory } from './seed';
 
 const QUICK = process.argv.includes('--quick');
 const SETTINGS = QUICK
-  ? { warmupSec: 2, durationSec: 5, seedJobs: 100_000, seedCustomers: 10_000, throughputJobs: 10_000, simulatorMs: 6000, profileSec: 5 }
-  : { warmupSec: 3, durationSec: 12, seedJobs: 1_000_000, seedCustomers: 10_000, throughputJobs: 10_000, simulatorMs: 8000, profileSec: 10 };
+  ? { warmupSec: 1, durationSec: 4, seedJobs: 100_000, seedCustomers: 10_000, throughputJobs: 3_000, simulatorMs: 3000, profileSec: 4 }
+  : { warmupSec: 3, durationSec: 10, seedJobs: 1_000_000, seedCustomers: 10_000, throughputJobs: 10_000, simulatorMs: 8000, profileSec: 10 };
 const CONNECTIONS = 32;
 const CUSTOMERS = 100;
 const PLAN = { code: 'bench', name: 'Benchmark', requestsPerMinute: 1_000_000, maxConcurrentJobs: 1_000_000, maxQueuedJobs: 10_000_000 };
@@ -164,7 +164,9 @@ async function startBaselineFastify(): Promise<{ proc: Proc; url: string }> {
 }
 
 /** Runs autocannon in its own process against `url` and samples the RSS of `watch` meanwhile. */
-async function load(spec: Omit<LoadSpec, 'url' | 'connections' | 'warmupSec' | 'durationSec'> & Partial<LoadSpec>, url: string, watch: () => (number | undefined)[]): Promise<LoadResult & { peakRss: number }> {
+async function load(spec: Omit<LoadSpec, 'url' | 'connections' | 'warmupSec' | 'durationSec'> & Partial<LoadSpec>, url: string, watch: () => (number | undefined)[]): Promise<Figure> {
+  // Other work on the machine skews every figure: the load average says how much there was.
+  const loadAvg1m = os.loadavg()[0];
   const full: LoadSpec = { connections: CONNECTIONS, warmupSec: SETTINGS.warmupSec, durationSec: SETTINGS.durationSec, ...spec, url };
   const sampler = rssSampler(watch);
   const proc = start(['bench/load.ts', JSON.stringify(full)], {}, { ts: true });
@@ -182,14 +184,14 @@ async function load(spec: Omit<LoadSpec, 'url' | 'connections' | 'warmupSec' | '
   if (!line) {
     throw new Error(`load generator failed:\n${proc.output()}`);
   }
-  return { ...(JSON.parse(line.slice('RESULT '.length)) as LoadResult), peakRss };
+  return { ...(JSON.parse(line.slice('RESULT '.length)) as LoadResult), peakRss, loadAvg1m };
 }
 
 let step = 0;
-function progress(name: string, target: string, r: LoadResult & { peakRss: number }, rss = true): void {
+function progress(name: string, target: string, r: Figure, rss = true): void {
   step++;
   say(
-    `  [${String(step).padStart(2)}] ${name.padEnd(22)} ${target.padEnd(16)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx} errors ${r.errors + r.timeouts}${rss ? `  RSS ${mb(r.peakRss)} MB` : ''}`,
+    `  [${String(step).padStart(2)}] ${name.padEnd(22)} ${target.padEnd(16)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx} errors ${r.errors + r.timeouts}${rss ? `  RSS ${mb(r.peakRss)} MB` : ''}  load ${r.loadAvg1m.toFixed(1)}`,
   );
 }
 
@@ -399,11 +401,13 @@ async function main(): Promise<void> {
     const profDir = mkdtempSync(join(os.tmpdir(), 'gateway-bench-prof-'));
     cleanups.push(async () => rmSync(profDir, { recursive: true, force: true }));
     await api.proc.stop();
+    const spawned = Date.now();
     api = await startGateway(env, 'api', ['--cpu-prof', '--cpu-prof-dir', profDir]);
+    const skipMs = Date.now() - spawned + (SETTINGS.warmupSec + 1) * 1000;
     const r = await load({ ...s.spec, durationSec: SETTINGS.profileSec }, api.url, () => [api.proc.child.pid]);
     progress(s.id, 'gateway+profiler', r);
     await api.proc.stop(20_000);
-    const summary: ProfileSummary | undefined = summariseProfile(profDir);
+    const summary: ProfileSummary | undefined = summariseProfile(profDir, skipMs);
     report.profile = summary ? { scenario: s.id, reason: missed.name, ...summary, file: 'cpu profile (not kept)' } : undefined;
     api = await startGateway(env, 'api');
   }

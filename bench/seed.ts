@@ -38,6 +38,7 @@ export async function seedHistory(db: Client, options: { customers: number; jobs
   const spanMs = 90 * 24 * 3600 * 1000;
 
   await db.query(`SET synchronous_commit = off`);
+  await db.query(`SET work_mem = '256MB'`);
   await db.query(`DROP TABLE IF EXISTS bench_seed_customers`);
   await db.query(
     `CREATE UNLOGGED TABLE bench_seed_customers AS
