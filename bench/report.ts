@@ -40,7 +40,7 @@ export interface Report {
     figures: ScenarioFigure[];
     explain: { title: string; sql: string; plan: string }[];
   };
-  profile: ({ scenario: string; reason: string } & { file: string; totalMs: number; busyMs: number; frames: { frame: string; selfMs: number; share: number }[]; areas: { area: string; selfMs: number; share: number }[] }) | undefined;
+  profiles: ({ scenario: string; reason: string } & { file: string; totalMs: number; busyMs: number; frames: { frame: string; selfMs: number; share: number }[]; areas: { area: string; selfMs: number; share: number }[] })[];
   peakRss: number;
 }
 
@@ -276,9 +276,11 @@ export function renderReport(report: Report): { markdown: string; json: unknown 
     out.push('`generate` is one call of the plpgsql function `gw_create_job`: its statements are primary-key/unique-key lookups and inserts (`idempotency_keys` pkey, `job_counters` pkey, `credit_accounts` pkey, inserts into `jobs`, `ledger_entries`, `job_events`), none of which scans history.', '');
   }
 
-  if (report.profile) {
-    const p = report.profile;
+  if (report.profiles.length > 0) {
     out.push('## Where the time goes', '');
+  }
+  for (const p of report.profiles) {
+    out.push(`### ${p.scenario}`, '');
     out.push(`A target was missed (${p.reason}), so the gateway ran "${p.scenario}" again under \`node --cpu-prof\` (the ${(p.totalMs / 1000).toFixed(1)} s after warm-up, of which the gateway's thread was busy ${(p.busyMs / 1000).toFixed(1)} s; shares below are of the busy time). Self time by area:`, '');
     out.push(row(['Area', 'self ms', 'share']), row(['---', '---:', '---:']));
     for (const a of p.areas) {

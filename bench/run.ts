@@ -259,7 +259,7 @@ async function throughput(db: Client, env: Record<string, string>, api: Gateway,
     api.url,
     pids,
   );
-  progress('create 10k jobs', 'gateway(api)', created);
+  progress(`create ${n} jobs`, 'gateway(api)', created);
   const deadline = SETTINGS.simulatorMs + 240_000;
   let settled = 0;
   const done = await waitFor(async () => {
@@ -359,7 +359,7 @@ async function main(): Promise<void> {
     fastify: undefined as unknown as ScenarioFigure,
     throughput: undefined as unknown as Report['throughput'],
     growth: { seed: undefined as unknown as Report['growth']['seed'], figures: [], explain: [] },
-    profile: undefined,
+    profiles: [],
     peakRss: 0,
   };
   const allPids = () => [api.proc.child.pid];
@@ -393,11 +393,12 @@ async function main(): Promise<void> {
     report.http.push(await runPair(s, baseline.url));
   }
 
-  // A CPU profile of the gateway for the first HTTP scenario that misses its target.
-  const missed = evaluate(report).find((t) => !t.pass && t.profileScenario !== undefined);
-  if (missed?.profileScenario) {
-    const s = scenarios(hot, customers, jobs, 'prof').find((x) => x.id === missed.profileScenario)!;
-    say(`\nprofiling the gateway on "${s.id}" (target missed: ${missed.name})…`);
+  // A CPU profile of the gateway for the first missed generate scenario and the first missed read.
+  const missed = evaluate(report).filter((t) => !t.pass && t.profileScenario !== undefined);
+  const picks = [missed.find((t) => t.profileScenario!.startsWith('generate')), missed.find((t) => !t.profileScenario!.startsWith('generate'))].filter((t) => t !== undefined);
+  for (const pick of picks) {
+    const s = scenarios(hot, customers, jobs, `prof-${pick.profileScenario}`).find((x) => x.id === pick.profileScenario)!;
+    say(`\nprofiling the gateway on "${s.id}" (target missed: ${pick.name})…`);
     const profDir = mkdtempSync(join(os.tmpdir(), 'gateway-bench-prof-'));
     cleanups.push(async () => rmSync(profDir, { recursive: true, force: true }));
     await api.proc.stop();
@@ -408,7 +409,9 @@ async function main(): Promise<void> {
     progress(s.id, 'gateway+profiler', r);
     await api.proc.stop(20_000);
     const summary: ProfileSummary | undefined = summariseProfile(profDir, skipMs);
-    report.profile = summary ? { scenario: s.id, reason: missed.name, ...summary, file: 'cpu profile (not kept)' } : undefined;
+    if (summary) {
+      report.profiles.push({ scenario: s.id, reason: pick.name, ...summary, file: 'cpu profile (not kept)' });
+    }
     api = await startGateway(env, 'api');
   }
 
