@@ -8,6 +8,7 @@ import { CustomersModule } from '@app/customers';
 import { ApiKeysModule } from '@app/api-keys';
 import { CreditsLedgerModule } from '@app/credits-ledger';
 import { JobsModule } from '@app/jobs';
+import { VolcengineAssetsModule } from '@app/volcengine-assets';
 import { OpsModule } from './ops/ops.module';
 
 export interface AppModuleOptions {
@@ -32,6 +33,7 @@ export class AppModule {
         ApiKeysModule,
         CreditsLedgerModule,
         JobsModule,
+        VolcengineAssetsModule,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { CustomersModule } from '@app/customers';
 import { MediaModule } from '@app/media';
 import { ProviderAccountsModule } from '@app/provider-accounts';
 import { StorageModule } from '@app/storage';
+import { VolcengineAssetsModule } from '@app/volcengine-assets';
 import { GenerateService } from './generate.service';
 import { JobMetrics } from './job-metrics';
 import { JobRunner } from './job-runner.service';
@@ -13,7 +14,7 @@ import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 
 @Module({
-  imports: [ApiKeysModule, CustomersModule, MediaModule, ProviderAccountsModule, StorageModule],
+  imports: [ApiKeysModule, CustomersModule, MediaModule, ProviderAccountsModule, StorageModule, VolcengineAssetsModule],
   controllers: [JobsController],
   providers: [JobsRepository, JobMetrics, JobRunner, JobScheduler, GenerateService, JobsService],
   exports: [JobsService, JobScheduler, JobsRepository],
