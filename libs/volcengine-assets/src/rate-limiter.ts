@@ -78,7 +78,7 @@ export class InProcessRateLimiter implements UpstreamRateLimiter {
     for (;;) {
       const now = this.now();
       state.slots = state.slots.filter((s) => s.releasedAt === null || now - s.releasedAt < WINDOW_MS);
-      let waitMs = 0;
+      let waitMs: number;
       if (state.blockedUntil > now) {
         waitMs = state.blockedUntil - now;
       } else if (state.slots.length < limit) {
