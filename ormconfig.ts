@@ -10,12 +10,25 @@ import { CreditAccountEntity } from './libs/credits-ledger/src/credit-account.en
 import { LedgerEntryEntity } from './libs/credits-ledger/src/ledger-entry.entity';
 import { ApiKeyEntity } from './libs/api-keys/src/api-key.entity';
 import { ProviderAccountEntity, ProviderAccountEventEntity } from './libs/provider-accounts/src/provider-account.entity';
+import { AssetGroupEntity } from './libs/volcengine-assets/src/asset-group.entity';
+import { AssetEntity } from './libs/volcengine-assets/src/asset.entity';
 
 /**
  * Every entity of every library. The app loads them per module (autoLoadEntities); this list serves
  * the TypeORM CLI and the schema-drift test, which proves the migrations match these entities.
  */
-export const ENTITIES: Function[] = [AuditEventEntity, PlanEntity, CustomerEntity, CreditAccountEntity, LedgerEntryEntity, ApiKeyEntity, ProviderAccountEntity, ProviderAccountEventEntity];
+export const ENTITIES: Function[] = [
+  AuditEventEntity,
+  PlanEntity,
+  CustomerEntity,
+  CreditAccountEntity,
+  LedgerEntryEntity,
+  ApiKeyEntity,
+  ProviderAccountEntity,
+  ProviderAccountEventEntity,
+  AssetGroupEntity,
+  AssetEntity,
+];
 
 /** The TypeORM CLI's data source: `npm run migration:generate|run|revert` (DATABASE_URL required). */
 export default new DataSource(

@@ -109,6 +109,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assets across customers, newest first, filtered by status, group, customer or account */
+        get: operations["listAllAssets"];
+        put?: never;
+        /** Ingest an operator-owned virtual avatar */
+        post: operations["createOperatorAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Asset groups across customers, newest first */
+        get: operations["listAssetGroups"];
+        put?: never;
+        /** Create an AIGC asset group on a Volcengine account */
+        post: operations["createAssetGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a group with its assets, upstream and here */
+        delete: operations["deleteAssetGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a real-person asset verified in the Volcengine console
+         * @description Real-person verification exists only in the Volcengine console. Record the asset id it returned, with its account and ProjectName, for the customer who may use it; it is `active` at once.
+         */
+        post: operations["registerAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One asset, with its provider ids */
+        get: operations["getAnyAsset"];
+        put?: never;
+        post?: never;
+        /** Delete an asset upstream (ingested ones) and here */
+        delete: operations["deleteAnyAsset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/customers": {
         parameters: {
             query?: never;
@@ -279,6 +370,45 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your assets (in the key’s mode), newest first */
+        get: operations["listAssets"];
+        put?: never;
+        /**
+         * Ingest a virtual avatar into the asset library
+         * @description Answers at once with status `processing`; poll GET /v1/assets/{assetId} until `active` (usable in video jobs) or `failed`.
+         */
+        post: operations["createAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your assets */
+        get: operations["getAsset"];
+        put?: never;
+        post?: never;
+        /** Delete one of your assets, here and in the provider’s library */
+        delete: operations["deleteAsset"];
         options?: never;
         head?: never;
         patch?: never;
@@ -530,6 +660,61 @@ export interface components {
              */
             apiKey: string;
         };
+        AssetDto: {
+            /** Format: date-time */
+            createdAt: string;
+            error: components["schemas"]["AssetErrorDto"] | null;
+            /** @example ast_2f8kQ0c9ZmLr4TnB7xYw1VdE */
+            id: string;
+            name: string;
+            /**
+             * @description Only `active` assets can be used in video jobs.
+             * @enum {string}
+             */
+            status: "processing" | "active" | "failed";
+        };
+        AssetErrorDto: {
+            /**
+             * @description The provider's reason code (e.g. `InvalidImage`, `DownloadFailed`) or ours (`timeout`).
+             * @example InvalidImage
+             */
+            code: string;
+            /** @example The file at the URL is not a supported image. */
+            message: string;
+        };
+        AssetGroupDto: {
+            /** Format: date-time */
+            createdAt: string;
+            customerId: string | null;
+            /** @example agr_2f8kQ0c9ZmLr4TnB7xYw1VdE */
+            id: string;
+            name: string;
+            projectName: string;
+            providerGroupId: string;
+            volcengineAccountId: string;
+        };
+        AssetGroupListDto: {
+            data: components["schemas"]["AssetGroupDto"][];
+            nextCursor: string | null;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        AssetGroupResponseDto: {
+            group: components["schemas"]["AssetGroupDto"];
+            /** @enum {boolean} */
+            ok: true;
+        };
+        AssetListDto: {
+            data: components["schemas"]["AssetDto"][];
+            nextCursor: string | null;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        AssetResponseDto: {
+            asset: components["schemas"]["AssetDto"];
+            /** @enum {boolean} */
+            ok: true;
+        };
         BalanceDto: {
             /**
              * @description `balance − reserved`, never negative.
@@ -637,6 +822,34 @@ export interface components {
             key: string;
             /** @enum {boolean} */
             ok: true;
+        };
+        CreateAssetDto: {
+            /**
+             * @description The image bytes as bare base64 (no `data:` prefix).
+             * @example iVBORw0KGgo…
+             */
+            base64?: string;
+            /**
+             * @description A data URL: `data:image/png|jpeg|webp;base64,…`; the declared type must match the bytes.
+             * @example data:image/png;base64,iVBORw0KGgo…
+             */
+            dataUrl?: string;
+            /**
+             * @description A public HTTPS URL of a PNG, JPEG or WebP image (at most 10 MiB). Private, loopback and other non-public addresses are refused.
+             * @example https://example.com/cat.png
+             */
+            imageUrl?: string;
+            /**
+             * @description Display name, 1–200 characters.
+             * @example Mia, front view
+             */
+            name: string;
+        };
+        CreateAssetGroupDto: {
+            /** @description Make it this customer's group on that account (the one their ingests reuse); default: an operator group. */
+            customerId?: string;
+            name: string;
+            volcengineAccountId: string;
         };
         CreateCustomerDto: {
             /**
@@ -917,6 +1130,70 @@ export interface components {
             /** @enum {boolean} */
             ok: true;
         };
+        OperatorAssetDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Owner; null for operator-owned assets. */
+            customerId: string | null;
+            error: components["schemas"]["AssetErrorDto"] | null;
+            groupId: string | null;
+            /** @example ast_2f8kQ0c9ZmLr4TnB7xYw1VdE */
+            id: string;
+            /**
+             * @description `ingested` by us from an image, or `registered` after console verification (real person).
+             * @enum {string}
+             */
+            kind: "ingested" | "registered";
+            /** @enum {string} */
+            mode: "live" | "test";
+            name: string;
+            projectName: string | null;
+            /** @description Volcengine's asset id: what the video request references as `asset://<id>`. */
+            providerAssetId: string;
+            /**
+             * @description Only `active` assets can be used in video jobs.
+             * @enum {string}
+             */
+            status: "processing" | "active" | "failed";
+            /** Format: date-time */
+            updatedAt: string;
+            volcengineAccountId: string | null;
+        };
+        OperatorAssetListDto: {
+            data: components["schemas"]["OperatorAssetDto"][];
+            nextCursor: string | null;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        OperatorAssetResponseDto: {
+            asset: components["schemas"]["OperatorAssetDto"];
+            /** @enum {boolean} */
+            ok: true;
+        };
+        OperatorCreateAssetDto: {
+            /**
+             * @description The image bytes as bare base64 (no `data:` prefix).
+             * @example iVBORw0KGgo…
+             */
+            base64?: string;
+            /**
+             * @description A data URL: `data:image/png|jpeg|webp;base64,…`; the declared type must match the bytes.
+             * @example data:image/png;base64,iVBORw0KGgo…
+             */
+            dataUrl?: string;
+            /**
+             * @description A public HTTPS URL of a PNG, JPEG or WebP image (at most 10 MiB). Private, loopback and other non-public addresses are refused.
+             * @example https://example.com/cat.png
+             */
+            imageUrl?: string;
+            /**
+             * @description Display name, 1–200 characters.
+             * @example Mia, front view
+             */
+            name: string;
+            /** @description Volcengine account (pool id); default: the first usable one */
+            volcengineAccountId?: string;
+        };
         PlanDto: {
             /** @example default */
             code: string;
@@ -976,6 +1253,28 @@ export interface components {
          * @enum {string}
          */
         ReferenceStrength: "LOW" | "MID" | "HIGH";
+        RegisterAssetDto: {
+            /**
+             * @description The customer who may use the asset.
+             * @example cus_2f8kQ0c9ZmLr4TnB7xYw1VdE
+             */
+            customerId: string;
+            name: string;
+            /** @description The asset's ProjectName in Volcengine; default the account's project. Must match the video key's project. */
+            projectName?: string;
+            /**
+             * @description The asset id the Volcengine console returned.
+             * @example asset-20260101123000-abcd1234
+             */
+            providerAssetId: string;
+            /**
+             * @description Check with GetAsset that the id exists and is Active under that account and project (default true).
+             * @default true
+             */
+            verify?: boolean;
+            /** @description The Volcengine account (pool id) whose console verified the person. */
+            volcengineAccountId: string;
+        };
         RotateCredentialsDto: {
             credentials: {
                 [key: string]: unknown;
@@ -1645,6 +1944,559 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listAllAssets: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "processing" | "active" | "failed";
+                /** @description Our group id (`agr_…`). */
+                groupId?: string;
+                customerId?: string;
+                volcengineAccountId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorAssetListDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createOperatorAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorCreateAssetDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorAssetResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Payload too large (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later (code: `unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listAssetGroups: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                customerId?: string;
+                volcengineAccountId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetGroupListDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createAssetGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAssetGroupDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetGroupResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later (code: `unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteAssetGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetGroupResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later (code: `unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    registerAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterAssetDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorAssetResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later (code: `unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getAnyAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorAssetResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteAnyAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorAssetResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later (code: `unavailable`) */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2499,6 +3351,261 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadinessDto"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later (code: `unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listAssets: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "processing" | "active" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetListDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAssetDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Payload too large (code: `payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later (code: `unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    deleteAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_api_key`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Temporarily unavailable; retry later (code: `unavailable`) */

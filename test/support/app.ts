@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type AppConfig, createRootLogger, loadConfig } from '@app/common';
@@ -35,7 +36,8 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
   });
   const logger = createRootLogger(config.logLevel, sink);
   const app = await createGatewayApp({ config, databaseUrl, logger });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  // A test that needs PUBLIC_BASE_URL to be our real address passes PORT (see freePort); else any free port.
+  await app.listen({ port: env.PORT !== undefined ? config.port : 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
@@ -45,4 +47,17 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
     logs,
     close: () => app.close(),
   };
+}
+
+/** A free loopback port right now (for PORT + PUBLIC_BASE_URL when something must call the app back). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

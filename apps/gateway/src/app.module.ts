@@ -9,6 +9,7 @@ import { ApiKeysModule } from '@app/api-keys';
 import { CreditsLedgerModule } from '@app/credits-ledger';
 import { JobsModule } from '@app/jobs';
 import { ThrottlingModule } from '@app/throttling';
+import { VolcengineAssetsModule } from '@app/volcengine-assets';
 import { OpsModule } from './ops/ops.module';
 
 export interface AppModuleOptions {
@@ -34,6 +35,7 @@ export class AppModule {
         ApiKeysModule,
         CreditsLedgerModule,
         JobsModule,
+        VolcengineAssetsModule,
       ],
     };
   }

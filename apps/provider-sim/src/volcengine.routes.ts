@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { detectImageType } from '@app/simulation';
-import { verifyRequest } from '@app/volcengine-assets';
+import { verifyRequest } from '@app/volcengine-assets/signer';
 import { parseJsonObject, sendJson, sleep } from './sim.http';
 import { VOLC_ACTIONS, type VolcAction } from './sim.options';
 import type { AssetStatus, SimAsset, SimAssetGroup, SimState } from './sim.state';

@@ -7,6 +7,7 @@ import { type DecodedImage, MediaService } from '@app/media';
 import type { GenerationRequest } from '@app/provider-accounts';
 import { ProviderRouter } from '@app/provider-accounts';
 import { StorageService } from '@app/storage';
+import { AssetsService } from '@app/volcengine-assets';
 import type { GenerateAcceptedDto, JobTypeName } from './dto/job.dto';
 import type { GenerateImageDto, GenerateVideoDto } from './dto/generate.dto';
 import { JobMetrics } from './job-metrics';
@@ -40,6 +41,7 @@ export class GenerateService {
     private readonly storage: StorageService,
     private readonly plansService: PlansService,
     private readonly metrics: JobMetrics,
+    private readonly assets: AssetsService,
   ) {}
 
   image(principal: CustomerPrincipal, dto: GenerateImageDto, idempotencyKey: string | undefined, requestId: string): Promise<GenerateResult> {
@@ -76,8 +78,10 @@ export class GenerateService {
       ]);
     }
     if (assetIds !== undefined && assetIds.length > 0) {
-      // Assets are the caller's own and must be active; none exist until the asset library ingests them.
-      throw new DomainException('invalid_request', 'Unknown or inactive asset', assetIds.map((_, i) => ({ field: `assetIds.${i}`, message: 'no active asset of yours has this id' })));
+      // The caller's own, active, one Volcengine account: checked before anything is reserved.
+      const resolved = await this.assets.resolveForVideo(principal, assetIds);
+      request.assets = resolved.assets;
+      request.volcengineAccountId = resolved.volcengineAccountId;
     }
     const fingerprint = fingerprintOf(request, reference, assetIds);
     // The account is chosen before anything is reserved or uploaded (503 when none can take the job).

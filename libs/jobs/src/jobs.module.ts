@@ -5,6 +5,7 @@ import { CustomersModule } from '@app/customers';
 import { MediaModule } from '@app/media';
 import { ProviderAccountsModule } from '@app/provider-accounts';
 import { StorageModule } from '@app/storage';
+import { VolcengineAssetsModule } from '@app/volcengine-assets';
 import { GenerateService } from './generate.service';
 import { JobMetrics } from './job-metrics';
 import { JobRunner } from './job-runner.service';
@@ -16,7 +17,7 @@ import { TestGenerationController } from './test-generation.controller';
 import { TestGenerationService } from './test-generation.service';
 
 @Module({
-  imports: [ApiKeysModule, AuthModule, CustomersModule, MediaModule, ProviderAccountsModule, StorageModule],
+  imports: [ApiKeysModule, AuthModule, CustomersModule, MediaModule, ProviderAccountsModule, StorageModule, VolcengineAssetsModule],
   controllers: [JobsController, TestGenerationController],
   providers: [JobsRepository, JobMetrics, JobRunner, JobScheduler, GenerateService, JobsService, TestGenerationService],
   exports: [JobsService, JobScheduler, JobsRepository],

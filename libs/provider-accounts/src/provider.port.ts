@@ -15,9 +15,12 @@ export interface GenerationRequest {
   duration?: number;
   motionHasAudio?: boolean;
   reference?: { objectKey: string; contentType: string; strength: Strength; width: number; height: number };
+  /** Library assets in prompt order ("Image 1", …): the Seedance adapter sends them via `assetContentItems`. */
   assets?: { providerAssetId: string }[];
   /** Operator test generations run on the named account or not at all (never rerouted). */
   pinAccount?: boolean;
+  /** The Volcengine account holding `assets`: route only to an APIYI account linked to it. */
+  volcengineAccountId?: string;
 }
 
 /** The job as the adapter sees it: enough to submit and to poll, nothing about credits. */
