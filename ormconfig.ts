@@ -9,12 +9,14 @@ import { PlanEntity } from './libs/customers/src/plan.entity';
 import { CreditAccountEntity } from './libs/credits-ledger/src/credit-account.entity';
 import { LedgerEntryEntity } from './libs/credits-ledger/src/ledger-entry.entity';
 import { ApiKeyEntity } from './libs/api-keys/src/api-key.entity';
+import { OperatorEntity } from './libs/auth/src/operator.entity';
+import { OperatorSessionEntity } from './libs/auth/src/operator-session.entity';
 
 /**
  * Every entity of every library. The app loads them per module (autoLoadEntities); this list serves
  * the TypeORM CLI and the schema-drift test, which proves the migrations match these entities.
  */
-export const ENTITIES: Function[] = [AuditEventEntity, PlanEntity, CustomerEntity, CreditAccountEntity, LedgerEntryEntity, ApiKeyEntity];
+export const ENTITIES: Function[] = [AuditEventEntity, PlanEntity, CustomerEntity, CreditAccountEntity, LedgerEntryEntity, ApiKeyEntity, OperatorEntity, OperatorSessionEntity];
 
 /** The TypeORM CLI's data source: `npm run migration:generate|run|revert` (DATABASE_URL required). */
 export default new DataSource(
