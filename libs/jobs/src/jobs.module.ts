@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '@app/api-keys';
+import { AuthModule } from '@app/auth';
 import { CustomersModule } from '@app/customers';
 import { MediaModule } from '@app/media';
 import { ProviderAccountsModule } from '@app/provider-accounts';
@@ -11,11 +12,14 @@ import { JobScheduler } from './job-scheduler.service';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
+import { OperatorJobsController } from './operator-jobs.controller';
+import { OperatorJobsRepository } from './operator-jobs.repository';
+import { OperatorJobsService } from './operator-jobs.service';
 
 @Module({
-  imports: [ApiKeysModule, CustomersModule, MediaModule, ProviderAccountsModule, StorageModule],
-  controllers: [JobsController],
-  providers: [JobsRepository, JobMetrics, JobRunner, JobScheduler, GenerateService, JobsService],
+  imports: [ApiKeysModule, AuthModule, CustomersModule, MediaModule, ProviderAccountsModule, StorageModule],
+  controllers: [JobsController, OperatorJobsController],
+  providers: [JobsRepository, OperatorJobsRepository, OperatorJobsService, JobMetrics, JobRunner, JobScheduler, GenerateService, JobsService],
   exports: [JobsService, JobScheduler, JobsRepository],
 })
 export class JobsModule {}
