@@ -65,7 +65,7 @@ describe.skipIf(!present)('operator console in a real browser (Debian chromium, 
     expect(await page.textContent('#who')).toBe('admin@example.test');
     await shot('3-overview');
     // The session cookie is HttpOnly: page scripts cannot read it.
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate('document.cookie')).toBe('');
   });
 
   let customerUrl = '';
@@ -99,7 +99,7 @@ describe.skipIf(!present)('operator console in a real browser (Debian chromium, 
     await page.fill('#credit-amount', '1234');
     await page.fill('#credit-reason', 'Browser top-up');
     await page.click('#credit-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#ledger-table')?.textContent?.includes('Browser top-up'));
+    await page.waitForFunction(`document.querySelector('#ledger-table')?.textContent?.includes('Browser top-up')`);
     const row = await page.textContent('#ledger-table tbody tr:first-child');
     expect(row).toContain('topup');
     expect(row).toContain('1,234');
@@ -122,10 +122,8 @@ describe.skipIf(!present)('operator console in a real browser (Debian chromium, 
     expect(timeline).toContain('created');
     expect(timeline).toContain('submitted');
     expect(timeline).toContain('settled');
-    await page.waitForFunction(() => {
-      const img = document.querySelector('#result-preview') as HTMLImageElement | null;
-      return img !== null && img.complete && img.naturalWidth > 0;
-    });
+    // Evaluated in the page (this project compiles without DOM types).
+    await page.waitForFunction(`(() => { const img = document.querySelector('#result-preview'); return img !== null && img.complete && img.naturalWidth > 0; })()`);
     await shot('6-job');
   });
 
