@@ -8,6 +8,12 @@ import { createTestDatabase } from '../support/database';
 import { call, operator } from '../support/operator';
 import { waitFor } from '../support/process';
 
+/** An element as page functions see it (this project compiles without DOM types; string predicates would need 'unsafe-eval'). */
+interface PageElement {
+  complete?: boolean;
+  naturalWidth?: number;
+}
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
 const present = existsSync(CHROMIUM);
@@ -99,7 +105,7 @@ describe.skipIf(!present)('operator console in a real browser (Debian chromium, 
     await page.fill('#credit-amount', '1234');
     await page.fill('#credit-reason', 'Browser top-up');
     await page.click('#credit-form button[type=submit]');
-    await page.waitForFunction(`document.querySelector('#ledger-table')?.textContent?.includes('Browser top-up')`);
+    await page.locator('#ledger-table', { hasText: 'Browser top-up' }).waitFor();
     const row = await page.textContent('#ledger-table tbody tr:first-child');
     expect(row).toContain('topup');
     expect(row).toContain('1,234');
@@ -122,8 +128,12 @@ describe.skipIf(!present)('operator console in a real browser (Debian chromium, 
     expect(timeline).toContain('created');
     expect(timeline).toContain('submitted');
     expect(timeline).toContain('settled');
-    // Evaluated in the page (this project compiles without DOM types).
-    await page.waitForFunction(`(() => { const img = document.querySelector('#result-preview'); return img !== null && img.complete && img.naturalWidth > 0; })()`);
+    await page.waitForFunction(() => {
+      // Runs in the page: everything it uses must be inside this function.
+      const doc = (globalThis as unknown as { document: { querySelector(selector: string): PageElement | null } }).document;
+      const img = doc.querySelector('#result-preview');
+      return img !== null && img.complete === true && (img.naturalWidth ?? 0) > 0;
+    });
     await shot('6-job');
   });
 
