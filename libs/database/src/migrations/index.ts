@@ -3,7 +3,7 @@ import { CustomersPlansAudit1763900000100 } from './1763900000100-CustomersPlans
 import { CreditsLedger1763900000200 } from './1763900000200-CreditsLedger';
 import { ApiKeys1763900000300 } from './1763900000300-ApiKeys';
 import { Jobs1763900000400 } from './1763900000400-Jobs';
-import { Operators1763900000500 } from './1763900000500-Operators';
+import { Operators1763900000600 } from './1763900000500-Operators';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests load the same set. */
-export const MIGRATIONS = [Foundation1763900000000, CustomersPlansAudit1763900000100, CreditsLedger1763900000200, ApiKeys1763900000300, Jobs1763900000400, Operators1763900000500];
+export const MIGRATIONS = [Foundation1763900000000, CustomersPlansAudit1763900000100, CreditsLedger1763900000200, ApiKeys1763900000300, Jobs1763900000400, Operators1763900000600];

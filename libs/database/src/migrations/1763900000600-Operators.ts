@@ -4,8 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Console operators (argon2id password, TOTP secret sealed under SECRETS_KEY, the last accepted TOTP
  * step for replay protection) and their server-side sessions (only the SHA-256 of the cookie value).
  */
-export class Operators1763900000500 implements MigrationInterface {
-  name = 'Operators1763900000500';
+export class Operators1763900000600 implements MigrationInterface {
+  name = 'Operators1763900000600';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
