@@ -12,6 +12,8 @@ import { ApiKeyEntity } from './libs/api-keys/src/api-key.entity';
 import { ProviderAccountEntity, ProviderAccountEventEntity } from './libs/provider-accounts/src/provider-account.entity';
 import { AssetGroupEntity } from './libs/volcengine-assets/src/asset-group.entity';
 import { AssetEntity } from './libs/volcengine-assets/src/asset.entity';
+import { OperatorEntity } from './libs/auth/src/operator.entity';
+import { OperatorSessionEntity } from './libs/auth/src/operator-session.entity';
 
 /**
  * Every entity of every library. The app loads them per module (autoLoadEntities); this list serves
@@ -28,6 +30,8 @@ export const ENTITIES: Function[] = [
   ProviderAccountEventEntity,
   AssetGroupEntity,
   AssetEntity,
+  OperatorEntity,
+  OperatorSessionEntity,
 ];
 
 /** The TypeORM CLI's data source: `npm run migration:generate|run|revert` (DATABASE_URL required). */

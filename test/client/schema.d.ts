@@ -200,6 +200,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in to the console: password, then TOTP
+         * @description Sets the `__Host-session` cookie. An operator without an authenticator gets `enrollmentRequired: true` and a session good only for enrollment; a right password without `totp` answers 401 `totp_required`. After 10 failures in 15 minutes per account or per IP: 429 with `Retry-After`.
+         */
+        post: operations["consoleLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End this session on every instance */
+        post: operations["consoleLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in operator and the CSRF token of this session */
+        get: operations["consoleSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the authenticator with a code; completes the login (new session id) */
+        post: operations["consoleTotpConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/totp/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start enrolling an authenticator (enrollment session only) */
+        post: operations["consoleTotpSetup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Console operators */
+        get: operations["listOperators"];
+        put?: never;
+        /** Add a console operator (they enroll an authenticator at first login) */
+        post: operations["createOperator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operators/{operatorId}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End every session of an operator, on every instance */
+        delete: operations["revokeOperatorSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operators/{operatorId}/totp-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset a colleague's authenticator and end their sessions */
+        post: operations["resetOperatorTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/customers": {
         parameters: {
             query?: never;
@@ -283,6 +423,57 @@ export interface paths {
         put?: never;
         /** Top up (positive amount) or adjust (negative amount) a balance */
         post: operations["changeCredits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Jobs of all customers, newest first */
+        get: operations["operatorListJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job with its provider placement, timeline and result link (never credentials) */
+        get: operations["operatorGetJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Credits across customers, jobs of the last 24 hours by status, scheduler lag */
+        get: operations["operatorOverview"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -874,6 +1065,15 @@ export interface components {
              */
             plan?: string;
         };
+        CreateOperatorDto: {
+            /**
+             * Format: email
+             * @example colleague@example.com
+             */
+            email: string;
+            /** @description At least 12 characters; they sign in with it and enroll an authenticator. */
+            password: string;
+        };
         CreatePlanDto: {
             /**
              * @description Lower-case code: letters, digits, `_`, `-`; 1–63 characters.
@@ -1043,10 +1243,26 @@ export interface components {
             /** @enum {string} */
             status: "up";
         };
+        JobCountsDto: {
+            canceled: number;
+            failed: number;
+            processing: number;
+            queued: number;
+            succeeded: number;
+        };
         JobErrorDto: {
             /** @description Provider-neutral code: `generation_failed`, `moderation_rejected`, `timeout`, `provider_unavailable`, … */
             code: string;
             message: string;
+        };
+        JobEventDto: {
+            /** Format: date-time */
+            createdAt: string;
+            detail: {
+                [key: string]: unknown;
+            };
+            /** @description `created`, `submitted`, `submission_unknown`, `settled`, … */
+            kind: string;
         };
         JobListDto: {
             data: components["schemas"]["JobViewDto"][];
@@ -1130,6 +1346,30 @@ export interface components {
             /** @enum {boolean} */
             ok: true;
         };
+        LoginDto: {
+            /** @example admin@example.com */
+            email: string;
+            password: string;
+            /**
+             * @description The 6-digit code of an enrolled authenticator. Without it, a right password answers 401 `totp_required`.
+             * @example 123456
+             */
+            totp?: string;
+        };
+        LoginResponseDto: {
+            /** @description Send as `X-CSRF-Token` on every state-changing request made with this session. */
+            csrfToken: string;
+            /** @description True when the operator must enroll an authenticator first (the session reaches only the TOTP routes). */
+            enrollmentRequired?: boolean;
+            /** @enum {boolean} */
+            ok: true;
+            /** @description Present when the login is complete. */
+            operator?: components["schemas"]["OperatorDto"];
+        };
+        OkDto: {
+            /** @enum {boolean} */
+            ok: true;
+        };
         OperatorAssetDto: {
             /** Format: date-time */
             createdAt: string;
@@ -1193,6 +1433,123 @@ export interface components {
             name: string;
             /** @description Volcengine account (pool id); default: the first usable one */
             volcengineAccountId?: string;
+        };
+        OperatorDto: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** @example op_0Q3x1a2B3c4D5e6F7g8H9i0J */
+            id: string;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** @description Whether an authenticator is enrolled (otherwise the next login enrolls one). */
+            totpEnrolled: boolean;
+        };
+        OperatorJobDetailDto: {
+            chargedCredits: number;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            customerId: string;
+            error: components["schemas"]["JobErrorDto"] | null;
+            /** @description The timeline: created (credits reserved), submitted, settled. */
+            events: components["schemas"]["JobEventDto"][];
+            jobId: string;
+            /** @enum {string} */
+            mode: "live" | "test";
+            polls: number;
+            prompt: string;
+            /** @description The provider that ran it (`simulator` for test mode). */
+            provider: string | null;
+            providerAccountId: string | null;
+            providerTaskId: string | null;
+            /** @description Credits returned: the whole charge after a failure, cancellation or expiry. */
+            refundedCredits: number;
+            result: components["schemas"]["OperatorJobResultDto"] | null;
+            size: string;
+            /** @enum {string} */
+            status: "queued" | "processing" | "succeeded" | "failed" | "canceled";
+            /** Format: date-time */
+            submittedAt: string | null;
+            /** @enum {string} */
+            type: "image" | "video";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        OperatorJobListDto: {
+            data: components["schemas"]["OperatorJobViewDto"][];
+            nextCursor: string | null;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        OperatorJobResponseDto: {
+            job: components["schemas"]["OperatorJobDetailDto"];
+            /** @enum {boolean} */
+            ok: true;
+        };
+        OperatorJobResultDto: {
+            contentType: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description A signed, expiring link to the stored output. */
+            url: string;
+        };
+        OperatorJobViewDto: {
+            chargedCredits: number;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            customerId: string;
+            error: components["schemas"]["JobErrorDto"] | null;
+            jobId: string;
+            /** @enum {string} */
+            mode: "live" | "test";
+            /** @description The provider that ran it (`simulator` for test mode). */
+            provider: string | null;
+            providerAccountId: string | null;
+            providerTaskId: string | null;
+            /** @description Credits returned: the whole charge after a failure, cancellation or expiry. */
+            refundedCredits: number;
+            /** @enum {string} */
+            status: "queued" | "processing" | "succeeded" | "failed" | "canceled";
+            /** @enum {string} */
+            type: "image" | "video";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        OperatorListDto: {
+            data: components["schemas"]["OperatorDto"][];
+            nextCursor: string | null;
+            /** @enum {boolean} */
+            ok: true;
+        };
+        OperatorResponseDto: {
+            /** @enum {boolean} */
+            ok: true;
+            operator: components["schemas"]["OperatorDto"];
+        };
+        OverviewBalanceDto: {
+            available: number;
+            balance: number;
+            reserved: number;
+        };
+        OverviewCreditsDto: {
+            live: components["schemas"]["OverviewBalanceDto"];
+            test: components["schemas"]["OverviewBalanceDto"];
+        };
+        OverviewDto: {
+            /** Format: date-time */
+            at: string;
+            /** @description Across all customers. */
+            credits: components["schemas"]["OverviewCreditsDto"];
+            /** @description Jobs created in the last 24 hours, by current status. */
+            jobsLast24h: components["schemas"]["JobCountsDto"];
+            /** @enum {boolean} */
+            ok: true;
+            /** @description How late the most overdue job check is, in seconds (0 when none is late). */
+            schedulerLagSeconds: number;
         };
         PlanDto: {
             /** @example default */
@@ -1275,10 +1632,28 @@ export interface components {
             /** @description The Volcengine account (pool id) whose console verified the person. */
             volcengineAccountId: string;
         };
+        RevokedSessionsDto: {
+            /** @enum {boolean} */
+            ok: true;
+            /** @description How many live sessions were ended. */
+            revoked: number;
+        };
         RotateCredentialsDto: {
             credentials: {
                 [key: string]: unknown;
             } & (components["schemas"]["ApiyiCredentialsDto"] | components["schemas"]["VolcengineCredentialsDto"]);
+        };
+        SessionResponseDto: {
+            /** @description Send as `X-CSRF-Token` on every state-changing request made with this session. */
+            csrfToken: string;
+            /** @description True when the operator must enroll an authenticator first (the session reaches only the TOTP routes). */
+            enrollmentRequired?: boolean;
+            /** @enum {boolean} */
+            ok: true;
+            /** @description Present when the login is complete. */
+            operator?: components["schemas"]["OperatorDto"];
+            /** @enum {string} */
+            stage: "enrollment" | "full";
         };
         TestGenerationDto: {
             /**
@@ -1327,6 +1702,20 @@ export interface components {
             job: components["schemas"]["TestGenerationJobDto"];
             /** @enum {boolean} */
             ok: true;
+        };
+        TotpConfirmDto: {
+            /** @example 123456 */
+            code: string;
+        };
+        TotpSetupResponseDto: {
+            /** @enum {boolean} */
+            ok: true;
+            /** @example otpauth://totp/Credit%20Gateway:admin%40example.com?secret=…&issuer=Credit%20Gateway */
+            otpauthUrl: string;
+            /** @description A QR code of `otpauthUrl` as SVG, when the server can draw one. */
+            qrSvg?: string;
+            /** @description Base32, 160 bits. Shown during enrollment only; stored encrypted. */
+            secret: string;
         };
         UpdateAccountDto: {
             /** @description `false` takes the account out of rotation (`disabled`); `true` puts it back as `active`. */
@@ -2505,6 +2894,466 @@ export interface operations {
             };
         };
     };
+    consoleLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `invalid_credentials`, `totp_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    consoleLogout: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The csrfToken of the current session */
+                "X-CSRF-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkDto"];
+                };
+            };
+            /** @description Forbidden (code: `csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    consoleSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    consoleTotpConfirm: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The csrfToken of the current session */
+                "X-CSRF-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpConfirmDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`, `invalid_credentials`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Forbidden (code: `csrf_failed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    consoleTotpSetup: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The csrfToken of the current session */
+                "X-CSRF-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpSetupResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Forbidden (code: `csrf_failed`, `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listOperators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorListDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOperatorDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorResponseDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict (code: `conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    revokeOperatorSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operatorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedSessionsDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    resetOperatorTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operatorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Forbidden (code: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     listCustomers: {
         parameters: {
             query?: {
@@ -3090,6 +3939,168 @@ export interface operations {
             };
             /** @description Conflict (code: `below_reserved`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    operatorListJobs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                customerId?: string;
+                status?: "queued" | "processing" | "succeeded" | "failed" | "canceled";
+                type?: "image" | "video";
+                mode?: "live" | "test";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorJobListDto"];
+                };
+            };
+            /** @description Invalid request: every bad field is listed in `error.details` (code: `invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    operatorGetJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorJobResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found (ids of other customers are not found either) (code: `not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate, queue or concurrency limit reached; see `Retry-After` (code: `rate_limited`) */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window (per minute unless configured otherwise) for this caller */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    operatorOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewDto"];
+                };
+            };
+            /** @description Missing or invalid credentials (code: `unauthenticated`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,7 +5,6 @@ import {
   type VolcengineAssetsOptions,
   VolcengineClient,
   VolcengineError,
-  assetContentItems,
   defaultVolcengineAssetsOptions,
 } from '@app/volcengine-assets';
 import { type ProviderSim, createProviderSim } from '../../apps/provider-sim/src';
@@ -165,12 +164,3 @@ describe('the Volcengine client against the signature-verifying simulator', () =
   });
 });
 
-describe('assetContentItems', () => {
-  it('turns provider asset ids into Seedance reference-image items, in order', () => {
-    expect(assetContentItems([{ providerAssetId: 'asset-1' }, { providerAssetId: 'asset-2' }])).toEqual([
-      { type: 'image_url', image_url: { url: 'asset://asset-1' }, role: 'reference_image' },
-      { type: 'image_url', image_url: { url: 'asset://asset-2' }, role: 'reference_image' },
-    ]);
-    expect(assetContentItems(undefined)).toEqual([]);
-  });
-});

@@ -13,6 +13,7 @@ import {
   installHttpHooks,
   validationExceptionFactory,
 } from '@app/common';
+import { installConsole } from '@app/auth';
 import { AppModule } from './app.module';
 import { buildOpenApiDocument } from './openapi.document';
 
@@ -34,6 +35,9 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     abortOnError: false,
     preview: options.preview ?? false,
   });
+  if (!options.preview) {
+    await installConsole(app);
+  }
   configureApp(app, config, { preview: options.preview });
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml', customSiteTitle: 'Credit gateway API' });

@@ -1,7 +1,11 @@
 export { AuthModule } from './auth.module';
 export { AuditService, type AuditRecord } from './audit.service';
 export { AuditEventEntity } from './audit-event.entity';
+export { OperatorEntity } from './operator.entity';
+export { OperatorSessionEntity } from './operator-session.entity';
 export { OperatorGuard } from './operator.guard';
 export { OperatorThrottleGuard } from './operator-throttle.guard';
 export { OperatorAuthStrategies, bearerToken, type OperatorAuthStrategy, type OperatorPrincipal } from './operator-auth.strategies';
 export { OperatorApi, OperatorContext, type RequestContext } from './operator.decorators';
+export { SESSION_COOKIE, CSRF_HEADER } from './session-tokens';
+export { installConsole } from './console.http';

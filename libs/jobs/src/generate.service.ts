@@ -85,7 +85,7 @@ export class GenerateService {
     }
     const fingerprint = fingerprintOf(request, reference, assetIds);
     // The account is chosen before anything is reserved or uploaded (503 when none can take the job).
-    const route = await this.router.assertCanAccept(principal.mode, request.type, price);
+    const route = await this.router.assertCanAccept(principal.mode, request.type, price, { volcengineAccountId: request.volcengineAccountId });
 
     const jobId = newId('job');
     let referenceKey: string | undefined;

@@ -13,13 +13,26 @@ import { JobScheduler } from './job-scheduler.service';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
+import { OperatorJobsController } from './operator-jobs.controller';
+import { OperatorJobsRepository } from './operator-jobs.repository';
+import { OperatorJobsService } from './operator-jobs.service';
 import { TestGenerationController } from './test-generation.controller';
 import { TestGenerationService } from './test-generation.service';
 
 @Module({
   imports: [ApiKeysModule, AuthModule, CustomersModule, MediaModule, ProviderAccountsModule, StorageModule, VolcengineAssetsModule],
-  controllers: [JobsController, TestGenerationController],
-  providers: [JobsRepository, JobMetrics, JobRunner, JobScheduler, GenerateService, JobsService, TestGenerationService],
+  controllers: [JobsController, OperatorJobsController, TestGenerationController],
+  providers: [
+    JobsRepository,
+    OperatorJobsRepository,
+    OperatorJobsService,
+    JobMetrics,
+    JobRunner,
+    JobScheduler,
+    GenerateService,
+    JobsService,
+    TestGenerationService,
+  ],
   exports: [JobsService, JobScheduler, JobsRepository],
 })
 export class JobsModule {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/common';
-import { signRequest } from '@app/volcengine-assets';
+import { signRequest } from '@app/volcengine-assets/signer';
 import { UNREADABLE } from './adapters/apiyi-caller';
 import { type ApiyiCredentials, CredentialVault, type VolcengineCredentials } from './credentials';
 import type { AccountRow } from './provider-accounts.repository';

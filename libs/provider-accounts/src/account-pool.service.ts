@@ -85,6 +85,13 @@ export class AccountPool implements OnModuleInit {
     return chosen;
   }
 
+  /** Usable accounts of one provider, highest priority first (the asset library's Volcengine accounts). */
+  async usableOf(provider: ProviderName): Promise<AccountRow[]> {
+    await this.fresh();
+    const now = Date.now();
+    return [...this.accounts.values()].filter((a) => a.provider === provider && isUsable(a, now)).sort((a, b) => b.priority - a.priority);
+  }
+
   /** The account may take new calls now (used before submitting a job already bound to it). */
   async usable(id: string): Promise<boolean> {
     const a = await this.get(id);

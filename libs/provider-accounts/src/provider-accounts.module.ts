@@ -18,6 +18,7 @@ import { ProviderAccountsService } from './provider-accounts.service';
 import { ProviderRouter } from './provider-router';
 import { InProcessUpstreamLimiter, UPSTREAM_LIMITER } from './upstream-limiter';
 import { UpstreamHttp } from './upstream-http';
+import { VolcengineDirectory } from './volcengine-directory';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ProviderAccountEntity, ProviderAccountEventEntity]), AuthModule, StorageModule],
@@ -36,7 +37,8 @@ import { UpstreamHttp } from './upstream-http';
     ApiyiImageAdapter,
     ProviderAccountsService,
     ProviderRouter,
+    VolcengineDirectory,
   ],
-  exports: [ProviderRouter, SimulatedAdapter, ProviderAccountsService, CredentialVault],
+  exports: [ProviderRouter, SimulatedAdapter, ProviderAccountsService, CredentialVault, VolcengineDirectory],
 })
 export class ProviderAccountsModule {}

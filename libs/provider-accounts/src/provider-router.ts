@@ -75,7 +75,7 @@ export class ProviderRouter {
       provider: 'apiyi',
       cost: Number(job.price),
       // Jobs with assets stay with the Volcengine account holding them (none known: nothing matches).
-      volcengineAccountId: (job.request.assets?.length ?? 0) > 0 ? (current?.volcengineAccountId ?? '-') : undefined,
+      volcengineAccountId: (job.request.assets?.length ?? 0) > 0 ? (job.request.volcengineAccountId ?? current?.volcengineAccountId ?? '-') : undefined,
       exclude: current ? [current.id] : [],
     });
     return next?.id ?? null;

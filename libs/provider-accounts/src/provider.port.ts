@@ -15,7 +15,7 @@ export interface GenerationRequest {
   duration?: number;
   motionHasAudio?: boolean;
   reference?: { objectKey: string; contentType: string; strength: Strength; width: number; height: number };
-  /** Library assets in prompt order ("Image 1", …): the Seedance adapter sends them via `assetContentItems`. */
+  /** Library assets in prompt order ("Image 1", …): the Seedance adapter sends each as an `asset://` reference image. */
   assets?: { providerAssetId: string }[];
   /** Operator test generations run on the named account or not at all (never rerouted). */
   pinAccount?: boolean;

@@ -1,5 +1,4 @@
 export * from './signer';
-export { assetContentItems, type AssetContentItem } from './asset-content';
 export {
   type VolcengineAccount,
   type VolcengineAccounts,

@@ -125,3 +125,35 @@ export class InProcessRateLimiter implements UpstreamRateLimiter {
     return s;
   }
 }
+
+/** What the shared (Redis-backed when configured) limiter offers; see @app/throttling LimiterService. */
+export interface SharedBudget {
+  acquire(key: string, qps: number, options?: { maxWaitMs?: number }): Promise<void>;
+}
+
+/**
+ * Both budgets: this instance's exact sliding limit, then the budget shared by every instance
+ * (fixed one-second windows in Redis when REDIS_URL is set), so N instances together stay within
+ * one account's limits.
+ */
+export class SharedRateLimiter implements UpstreamRateLimiter {
+  private readonly local = new InProcessRateLimiter();
+
+  constructor(private readonly shared: SharedBudget) {}
+
+  async acquire(key: string, qps: number, maxWaitMs: number): Promise<Permit> {
+    const started = Date.now();
+    const permit = await this.local.acquire(key, qps, maxWaitMs);
+    try {
+      await this.shared.acquire(`volcengine:${key}`, Math.max(1, Math.floor(qps)), { maxWaitMs: Math.max(0, maxWaitMs - (Date.now() - started)) });
+    } catch (error) {
+      permit.release();
+      throw error instanceof Error && error.name === 'DomainException' ? new RateLimitWaitExceeded(key, maxWaitMs) : error;
+    }
+    return permit;
+  }
+
+  backoff(key: string, ms: number): void {
+    this.local.backoff(key, ms);
+  }
+}

@@ -43,7 +43,7 @@ export class StaticVolcengineAccounts implements VolcengineAccounts {
  * can be replaced at run time (in-process tests hand it accounts pointed at the simulator).
  */
 export class SwappableVolcengineAccounts implements VolcengineAccounts {
-  private source: VolcengineAccounts = new StaticVolcengineAccounts();
+  constructor(private source: VolcengineAccounts = new StaticVolcengineAccounts()) {}
 
   use(source: VolcengineAccounts): void {
     this.source = source;
