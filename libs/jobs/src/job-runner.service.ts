@@ -120,6 +120,10 @@ export class JobRunner {
     this.metrics.providerCalls.inc({ provider: adapter.name, call: 'poll', outcome: outcome.kind });
     switch (outcome.kind) {
       case 'processing': {
+        if (outcome.unfamiliar) {
+          this.metrics.unknownStatuses.inc({ provider: adapter.name });
+          this.logger.warn({ jobId: job.id, providerStatus: outcome.providerStatus, msg: 'provider answered an unfamiliar status; still polling' });
+        }
         const plan = adapter.pollPlan(this.providerJob(job));
         const delay = outcome.nextCheckMs ?? this.backoff(job.polls, plan.firstMs, plan.maxMs);
         await this.repository.reschedule(job.id, this.owner, Math.min(delay, plan.maxMs * 4), false);

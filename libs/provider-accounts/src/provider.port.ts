@@ -60,8 +60,11 @@ export type SubmitOutcome =
   | { kind: 'unknown'; reason: string };
 
 export type PollOutcome =
-  /** `nextCheckMs`: when the provider says it will be worth asking again. */
-  | { kind: 'processing'; providerStatus?: string; nextCheckMs?: number }
+  /**
+   * `nextCheckMs`: when the provider says it will be worth asking again. `unfamiliar`: a status we do
+   * not know; the job keeps polling (its deadline bounds it) and a metric counts it.
+   */
+  | { kind: 'processing'; providerStatus?: string; nextCheckMs?: number; unfamiliar?: boolean }
   /** `completedAt`: when the provider finished, if it says (for the settlement-lag metric). */
   | { kind: 'completed'; output: ProviderOutput; completedAt?: Date }
   | { kind: 'failed'; failure: ProviderFailure }

@@ -166,7 +166,7 @@ export class ApiyiSeedanceAdapter implements ProviderAdapter {
         return { kind: 'failed', failure: { code: 'timeout', message: 'The provider did not run this job in time; its credits were released.' } };
       default:
         // Unfamiliar: keep polling; the deadline bounds it.
-        return { kind: 'processing', providerStatus: status };
+        return { kind: 'processing', providerStatus: status, unfamiliar: true };
     }
   }
 
