@@ -24,7 +24,7 @@ export const JOB_COLUMNS = `id, customer_id AS "customerId", api_key_id AS "apiK
   last_checked_at AS "lastCheckedAt", lease_owner AS "leaseOwner", lease_until AS "leaseUntil",
   deadline_at AS "deadlineAt", submitted_at AS "submittedAt", provider_completed_at AS "providerCompletedAt",
   created_at AS "createdAt", updated_at AS "updatedAt", completed_at AS "completedAt"`;
-export const SQL_CREATE = `SELECT * FROM gw_create_job($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, make_interval(secs => $13), $14)`;
+export const SQL_CREATE = `SELECT * FROM gw_create_job($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, make_interval(secs => $13), $14, $15, $16)`;
 export const SQL_FIND = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1 AND customer_id = $2 AND mode = $3`;
 export const SQL_LIST = `SELECT ${JOB_COLUMNS} FROM jobs WHERE customer_id = $1 AND mode = $2 ORDER BY id DESC LIMIT $3`;
 export const SQL_USAGE = `SELECT customer_id AS "customerId", mode, balance::float8 AS balance, reserved::float8 AS reserved FROM credit_accounts WHERE customer_id = ANY($1::text[])`;
@@ -110,7 +110,7 @@ function main(): void {
       const { rows } = await pool.query({
         name: 'jobs.create',
         text: SQL_CREATE,
-        values: [principal.customerId, principal.mode, principal.keyId, key, fingerprint, newJobId(), 'image', request, price, 'processing', maxActive, maxQueued, 900, `req_${b62(randomBytes(20))}`],
+        values: [principal.customerId, principal.mode, principal.keyId, key, fingerprint, newJobId(), 'image', request, price, 'processing', maxActive, maxQueued, 900, `req_${b62(randomBytes(20))}`, null, null],
       });
       const row = rows[0] as { outcome: string; job_id: string; status: string; price: string };
       if (row.outcome === 'created' || row.outcome === 'replay') {

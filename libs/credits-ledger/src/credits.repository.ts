@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { queryRows } from '@app/database';
+import { Sql, queryRows } from '@app/database';
 import type { CreditMode } from './credit-account.entity';
 import type { LedgerKind } from './ledger-entry.entity';
 import { RECONCILE_SQL } from './reconcile.sql';
@@ -51,7 +51,10 @@ const INSERT_LEDGER = `INSERT INTO ledger_entries
  */
 @Injectable()
 export class CreditsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
+  ) {}
 
   private m(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
@@ -73,8 +76,17 @@ export class CreditsRepository {
   }
 
   async account(customerId: string, mode: CreditMode, manager?: EntityManager): Promise<AccountRow | undefined> {
-    const rows = await this.accounts([customerId], manager);
-    return rows.find((r) => r.mode === mode);
+    if (manager) {
+      const rows = await this.accounts([customerId], manager);
+      return rows.find((r) => r.mode === mode);
+    }
+    // The /v1/usage hot path: one prepared statement on the primary key.
+    const [row] = await this.sql.query<AccountRow>(
+      'credits.account',
+      `SELECT customer_id AS "customerId", mode, balance::float8 AS balance, reserved::float8 AS reserved FROM credit_accounts WHERE customer_id = $1 AND mode = $2`,
+      [customerId, mode],
+    );
+    return row;
   }
 
   /** Top-up or adjustment; no row when it would leave balance < reserved (or the account is unknown). */
