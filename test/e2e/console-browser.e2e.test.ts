@@ -19,7 +19,8 @@ interface PageElement {
 const APIYI_KEY = 'sk-console-browser-000000000000000000c0de';
 const APIYI_TOKEN = 'tok-console-browser-0000000000000000t0k3';
 const VOLC = { accessKeyId: 'AKLTconsoleBrowser0000000001', secretAccessKey: 'console-browser/volc+secret==' };
-const SECRETS = [APIYI_KEY, APIYI_TOKEN, VOLC.accessKeyId, VOLC.secretAccessKey];
+const APIYI_ROTATED_KEY = 'sk-console-browser-rotated-0000000000r0t8';
+const SECRETS = [APIYI_KEY, APIYI_TOKEN, APIYI_ROTATED_KEY, VOLC.accessKeyId, VOLC.secretAccessKey];
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
@@ -227,6 +228,17 @@ describe.skipIf(!present)('operator console in a real browser (Debian chromium, 
     expect(sim.control.callCount('images.generations', APIYI_KEY)).toBe(1);
     await expectNoSecrets();
     await shot('8-account-test-generation');
+  });
+
+  it('rotates the credentials: the hint changes, the typed key is cleared and shown nowhere', async () => {
+    sim.control.upsertApiyiAccount({ key: APIYI_ROTATED_KEY });
+    expect(await page.getAttribute('#rotate-apiKey', 'type')).toBe('password');
+    await page.fill('#rotate-apiKey', APIYI_ROTATED_KEY);
+    await page.click('#account-rotate button[type=submit]');
+    await page.locator('#account-hint', { hasText: `sk-…${APIYI_ROTATED_KEY.slice(-4)}` }).waitFor();
+    expect(await page.textContent('#account-message')).toContain('Credentials rotated');
+    expect(await page.inputValue('#rotate-apiKey')).toBe('');
+    await expectNoSecrets();
   });
 
   it('bulk import shows each item’s own result', async () => {
