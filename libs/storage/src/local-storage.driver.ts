@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { assertValidStorageKey } from './storage-key';
 import type { ByteRange, ObjectBody, ObjectInfo, PutOptions, StorageDriver } from './storage.driver';
@@ -22,43 +22,71 @@ interface Sidecar {
 export class LocalStorageDriver implements StorageDriver {
   readonly name = 'local' as const;
 
+  private readonly dirs = new Set<string>();
+
   constructor(private readonly root: string) {}
 
   async put(key: string, body: Readable | Buffer, options: PutOptions): Promise<ObjectInfo> {
     assertValidStorageKey(key);
     const dataPath = this.dataPath(key);
     const metaPath = this.metaPath(key);
-    await Promise.all([mkdir(dirname(dataPath), { recursive: true }), mkdir(dirname(metaPath), { recursive: true })]);
+    await Promise.all([this.ensureDir(dirname(dataPath)), this.ensureDir(dirname(metaPath))]);
     const suffix = `${randomBytes(8).toString('hex')}.tmp`;
     const dataTmp = join(dirname(dataPath), `.${basename(dataPath)}.${suffix}`);
     const metaTmp = join(dirname(metaPath), `.${basename(metaPath)}.${suffix}`);
     const hash = createHash('sha256');
     let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
+    let lastModified: Date;
+    let done = false;
     try {
-      const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
-      await pipeline(source, tap, createWriteStream(dataTmp, { flags: 'wx', mode: 0o640 }));
-      if (options.contentLength !== undefined && options.contentLength !== size) {
-        throw new Error(`Storage put ${key}: expected ${options.contentLength} bytes, got ${size}`);
+      if (Buffer.isBuffer(body)) {
+        // Bytes in hand (images): write, fsync and close on one descriptor.
+        hash.update(body);
+        size = body.length;
+        if (options.contentLength !== undefined && options.contentLength !== size) {
+          throw new Error(`Storage put ${key}: expected ${options.contentLength} bytes, got ${size}`);
+        }
+        const handle = await open(dataTmp, 'wx', 0o640);
+        try {
+          await handle.writeFile(body);
+          await handle.sync();
+          lastModified = (await handle.stat()).mtime;
+        } finally {
+          await handle.close();
+        }
+      } else {
+        const tap = new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            hash.update(chunk);
+            size += chunk.length;
+            callback(null, chunk);
+          },
+        });
+        await pipeline(body, tap, createWriteStream(dataTmp, { flags: 'wx', mode: 0o640 }));
+        if (options.contentLength !== undefined && options.contentLength !== size) {
+          throw new Error(`Storage put ${key}: expected ${options.contentLength} bytes, got ${size}`);
+        }
+        await fsync(dataTmp);
+        lastModified = (await stat(dataTmp)).mtime;
       }
-      await fsync(dataTmp);
       const sidecar: Sidecar = { contentType: options.contentType, size, etag: `"${hash.digest('hex').slice(0, 32)}"` };
       await writeFile(metaTmp, JSON.stringify(sidecar), { flag: 'wx', mode: 0o640 });
       await rename(metaTmp, metaPath);
       await rename(dataTmp, dataPath);
-      const info = await this.head(key);
-      if (info === null) {
-        throw new Error(`Storage put ${key}: object vanished after write`);
-      }
-      return info;
+      done = true;
+      return { size, contentType: sidecar.contentType, etag: sidecar.etag, lastModified };
     } finally {
-      await Promise.all([rm(dataTmp, { force: true }), rm(metaTmp, { force: true })]);
+      if (!done) {
+        await Promise.all([rm(dataTmp, { force: true }), rm(metaTmp, { force: true })]);
+      }
+    }
+  }
+
+  /** Directories are created once per process (keys share a few prefixes). */
+  private async ensureDir(dir: string): Promise<void> {
+    if (!this.dirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
     }
   }
 
