@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type AppConfig, createRootLogger, loadConfig } from '@app/common';
@@ -50,14 +49,4 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
 }
 
 /** A free loopback port right now (for PORT + PUBLIC_BASE_URL when something must call the app back). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@app/database';

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '@app/database';
 import { waitFor } from './process';
 
 export interface RedisProcess {
@@ -8,17 +8,6 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A throw-away redis-server on a free loopback port, no persistence: for tests that kill Redis. */
 export async function startRedis(): Promise<RedisProcess> {

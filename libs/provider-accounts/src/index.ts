@@ -8,4 +8,4 @@ export { CredentialVault, type ApiyiCredentials, type VolcengineCredentials } fr
 export { ProviderAccountEntity, ProviderAccountEventEntity, ACCOUNT_STATUSES, PROVIDERS, type AccountStatus, type ProviderName } from './provider-account.entity';
 export { UPSTREAM_LIMITER, type UpstreamLimiter, type Release } from './upstream-limiter';
 export { AccountDto } from './provider-account.dto';
-export { VolcengineDirectory, type UnsealedVolcengineAccount } from './volcengine-directory';
+export { VolcengineDirectory, DEFAULT_VOLCENGINE_BASE_URL, type UnsealedVolcengineAccount } from './volcengine-directory';

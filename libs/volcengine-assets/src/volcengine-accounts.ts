@@ -1,19 +1,11 @@
+import type { UnsealedVolcengineAccount } from '@app/provider-accounts';
 /**
  * The seam to the provider account pool: Volcengine accounts (the asset library) as this library
  * needs them, credentials already unsealed. The pool binds its implementation to
  * VOLCENGINE_ACCOUNTS at merge time; until then the token holds a swappable, empty source.
  */
-export interface VolcengineAccount {
-  id: string;
-  label: string;
-  /** e.g. `https://open.volcengineapi.com` (tests: the provider simulator). */
-  baseUrl: string;
-  region: string;
-  projectName: string;
-  accessKeyId: string;
-  /** The raw secret (used as UTF-8, never base64-decoded). Never logged, never returned. */
-  secretAccessKey: string;
-}
+/** A usable Volcengine account of the pool, credentials opened (see @app/provider-accounts). */
+export type VolcengineAccount = UnsealedVolcengineAccount;
 
 export interface VolcengineAccounts {
   /** Usable accounts (enabled, valid), in the pool's order of preference. */
@@ -23,7 +15,7 @@ export interface VolcengineAccounts {
 
 export const VOLCENGINE_ACCOUNTS = Symbol('VOLCENGINE_ACCOUNTS');
 
-export const DEFAULT_VOLCENGINE_BASE_URL = 'https://open.volcengineapi.com';
+export { DEFAULT_VOLCENGINE_BASE_URL } from '@app/provider-accounts';
 
 /** A fixed list, for tests and for the placeholder binding. */
 export class StaticVolcengineAccounts implements VolcengineAccounts {
