@@ -226,7 +226,7 @@ export function renderReport(report: Report): { markdown: string; json: unknown 
   out.push('## Job throughput', '');
   if (t) {
     out.push(
-      `${t.requested.toLocaleString('en')} test-mode image jobs created through one \`ROLE=api\` instance (${f0(t.createRps)} req/s, ${t.accepted} accepted) while two \`ROLE=worker\` instances ran the scheduler; the built-in simulator finishes each job ${t.simulatorMs} ms after its submission, so they are all in flight together and complete over a short window.`,
+      `${t.requested.toLocaleString('en')} test-mode image jobs created through one \`ROLE=api\` instance (${f0(t.createRps)} req/s, ${t.accepted} accepted), then two \`ROLE=worker\` instances were started and ran the scheduler; the built-in simulator finishes each job ${t.simulatorMs} ms after its submission, so they are all in flight together and complete over a short window.`,
       '',
     );
     out.push(row(['Figure', 'Value']), row(['---', '---:']));
