@@ -18,11 +18,12 @@ async function main(): Promise<void> {
   const text = `${JSON.stringify(document, null, 2)}\n`;
   const target = process.argv[2] ?? resolve(process.cwd(), 'openapi.json');
   if (target === '-') {
-    process.stdout.write(text);
-  } else {
-    writeFileSync(target, text);
-    process.stderr.write(`wrote ${target}\n`);
+    // Exit only once the pipe has taken everything: the document is larger than a pipe's buffer.
+    process.stdout.write(text, () => process.exit(0));
+    return;
   }
+  writeFileSync(target, text);
+  process.stderr.write(`wrote ${target}\n`);
   process.exit(0);
 }
 
