@@ -4,7 +4,9 @@ import { AccountPool, type HealthSignal } from '../account-pool.service';
 import { type ApiyiCredentials, CredentialVault } from '../credentials';
 import type { AccountRow } from '../provider-accounts.repository';
 import { UPSTREAM_LIMITER, type UpstreamLimiter } from '../upstream-limiter';
-import { UpstreamHttp } from '../upstream-http';
+import { UpstreamHttp, type UpstreamJsonResponse, UpstreamNetworkError } from '../upstream-http';
+import type { SubmitOutcome } from '../provider.port';
+import { classifyApiyi } from './apiyi-common';
 
 export interface ApiyiCall {
   account: AccountRow;
@@ -57,5 +59,37 @@ export class ApiyiCaller {
 
   report(accountId: string, signal: HealthSignal): Promise<void> {
     return this.pool.report(accountId, signal);
+  }
+
+  /**
+   * A submission the provider did not accept: what it means for the job, with the account's health
+   * updated. `whenOk` explains a 2xx answer that still lacked what the adapter needed.
+   */
+  async refusedSubmission(accountId: string, res: UpstreamJsonResponse, whenOk: string): Promise<SubmitOutcome> {
+    const verdict = classifyApiyi(res);
+    switch (verdict.kind) {
+      case 'ok':
+        return { kind: 'transient', reason: whenOk };
+      case 'account':
+        await this.report(accountId, verdict.signal);
+        return { kind: 'transient', reason: `account unusable: ${verdict.signal.kind}`, retryAfterMs: 0, reroute: true };
+      case 'transient':
+        await this.report(accountId, verdict.signal);
+        return { kind: 'transient', reason: verdict.reason };
+      case 'failed':
+        return { kind: 'failed', failure: verdict.failure };
+    }
+  }
+
+  /**
+   * A submission lost on the network: before anything was sent it can be retried; after, the
+   * provider may have the task (and bill it), so the outcome is unknown and never blindly retried.
+   */
+  async lostSubmission(accountId: string, error: unknown, unknownReason: (message: string) => string): Promise<SubmitOutcome> {
+    if (!(error instanceof UpstreamNetworkError)) {
+      throw error;
+    }
+    await this.report(accountId, { kind: 'server_error', detail: error.message });
+    return error.sent ? { kind: 'unknown', reason: unknownReason(error.message) } : { kind: 'transient', reason: error.message };
   }
 }

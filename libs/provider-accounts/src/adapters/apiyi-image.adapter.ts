@@ -4,8 +4,7 @@ import { sniffImage } from '@app/media';
 import { StorageService } from '@app/storage';
 import type { PollOutcome, ProviderAdapter, ProviderJob, SubmitOutcome } from '../provider.port';
 import { GPT_IMAGE_QUALITY, SIZE_TABLE } from '../size-table';
-import { UpstreamNetworkError } from '../upstream-http';
-import { classifyApiyi, readAll } from './apiyi-common';
+import { readAll } from './apiyi-common';
 import { ApiyiCaller } from './apiyi-caller';
 
 const BUSY_WAIT_MS = 5000;
@@ -64,25 +63,9 @@ export class ApiyiImageAdapter implements ProviderAdapter {
           }
           return { kind: 'completed', output: { kind: 'bytes', bytes, contentType: sniffed.info.contentType } };
         }
-        const verdict = classifyApiyi(res);
-        switch (verdict.kind) {
-          case 'ok':
-            return { kind: 'transient', reason: 'unexpected answer' };
-          case 'account':
-            await this.caller.report(account.id, verdict.signal);
-            return { kind: 'transient', reason: `account unusable: ${verdict.signal.kind}`, retryAfterMs: 0, reroute: true };
-          case 'transient':
-            await this.caller.report(account.id, verdict.signal);
-            return { kind: 'transient', reason: verdict.reason };
-          case 'failed':
-            return { kind: 'failed', failure: verdict.failure };
-        }
+        return await this.caller.refusedSubmission(account.id, res, 'unexpected answer');
       } catch (error) {
-        if (!(error instanceof UpstreamNetworkError)) {
-          throw error;
-        }
-        await this.caller.report(account.id, { kind: 'server_error', detail: error.message });
-        return error.sent ? { kind: 'unknown', reason: `image call ${error.message} after sending (the provider may have billed it)` } : { kind: 'transient', reason: error.message };
+        return this.caller.lostSubmission(account.id, error, (message) => `image call ${message} after sending (the provider may have billed it)`);
       }
     });
     switch (result.kind) {

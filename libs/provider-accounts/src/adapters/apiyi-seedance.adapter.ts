@@ -57,26 +57,9 @@ export class ApiyiSeedanceAdapter implements ProviderAdapter {
           await this.caller.report(account.id, { kind: 'ok' });
           return { kind: 'accepted', taskId: id };
         }
-        const verdict = classifyApiyi(res);
-        switch (verdict.kind) {
-          case 'ok':
-            return { kind: 'transient', reason: 'upstream answered without a task id' };
-          case 'account':
-            await this.caller.report(account.id, verdict.signal);
-            return { kind: 'transient', reason: `account unusable: ${verdict.signal.kind}`, retryAfterMs: 0, reroute: true };
-          case 'transient':
-            await this.caller.report(account.id, verdict.signal);
-            return { kind: 'transient', reason: verdict.reason };
-          case 'failed':
-            return { kind: 'failed', failure: verdict.failure };
-        }
+        return await this.caller.refusedSubmission(account.id, res, 'upstream answered without a task id');
       } catch (error) {
-        if (!(error instanceof UpstreamNetworkError)) {
-          throw error;
-        }
-        await this.caller.report(account.id, { kind: 'server_error', detail: error.message });
-        // Sent but unanswered: the task may exist upstream, and Seedance cannot be asked without its id.
-        return error.sent ? { kind: 'unknown', reason: `task creation ${error.message}` } : { kind: 'transient', reason: error.message };
+        return this.caller.lostSubmission(account.id, error, (message) => `task creation ${message}`);
       }
     });
     switch (result.kind) {
