@@ -1657,19 +1657,22 @@ export interface components {
         };
         TestGenerationDto: {
             /**
-             * @description Videos only, 4–15 seconds.
+             * @description Seconds of video, 4–15.
              * @default 5
              */
             duration?: number;
             /**
-             * @description Videos only.
+             * @description Generate an audio track (600 instead of 500 credits per second).
              * @default false
              */
             motionHasAudio?: boolean;
-            /** @example a red cube on a table */
+            /**
+             * @description What to generate, 1–4000 characters after trimming. Refer to assets as "Image 1", "Image 2", … in `assetIds` order.
+             * @example drone shot over rice fields
+             */
             prompt: string;
             /**
-             * @description Images only.
+             * @description `LOW` (20 credits) or `MEDIUM` (50 credits).
              * @default LOW
              * @enum {string}
              */

@@ -1,47 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ApiProperty, IntersectionType, PickType } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
 import { JOB_STATUSES, JOB_TYPES, JobErrorDto, type JobStatus, type JobTypeName } from './job.dto';
-import { QUALITIES, SIZES } from './generate.dto';
+import { GenerateImageDto, GenerateVideoDto } from './generate.dto';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
-export class TestGenerationDto {
+/** The customer generate fields, same rules: `quality` applies to images, `duration` and `motionHasAudio` to videos. */
+export class TestGenerationDto extends IntersectionType(
+  PickType(GenerateVideoDto, ['prompt', 'size', 'duration', 'motionHasAudio'] as const),
+  PickType(GenerateImageDto, ['quality'] as const),
+) {
   @ApiProperty({ enum: JOB_TYPES })
   @IsIn(JOB_TYPES)
   type: JobTypeName;
-
-  @ApiProperty({ minLength: 1, maxLength: 4000, example: 'a red cube on a table' })
-  @Transform(trim)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(4000)
-  prompt: string;
-
-  @ApiPropertyOptional({ enum: SIZES, default: '1:1_SMALL' })
-  @IsOptional()
-  @IsIn(SIZES)
-  size?: (typeof SIZES)[number];
-
-  /** Images only. */
-  @ApiPropertyOptional({ enum: QUALITIES, default: 'LOW' })
-  @IsOptional()
-  @IsIn(QUALITIES)
-  quality?: (typeof QUALITIES)[number];
-
-  /** Videos only, 4–15 seconds. */
-  @ApiPropertyOptional({ minimum: 4, maximum: 15, default: 5, type: 'integer' })
-  @IsOptional()
-  @IsInt()
-  @Min(4)
-  @Max(15)
-  duration?: number;
-
-  /** Videos only. */
-  @ApiPropertyOptional({ default: false })
-  @IsOptional()
-  @IsBoolean()
-  motionHasAudio?: boolean;
 }
 
 export class TestGenerationJobDto {
