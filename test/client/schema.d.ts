@@ -1080,9 +1080,12 @@ export interface components {
              * @example pro
              */
             code: string;
+            /** @description Jobs in flight at the provider per customer, 1–1 000 000. */
             maxConcurrentJobs: number;
+            /** @description Jobs waiting for provider capacity per customer, 0–10 000 000. */
             maxQueuedJobs: number;
             name: string;
+            /** @description Requests per minute per API key, 1–1 000 000. */
             requestsPerMinute: number;
         };
         CreatedApiKeyDto: {
@@ -1747,7 +1750,7 @@ export interface components {
             /** @description Jobs waiting for provider capacity per customer, 0–10 000 000. */
             maxQueuedJobs?: number;
             name?: string;
-            /** @description Requests per minute per customer, 1–1 000 000. */
+            /** @description Requests per minute per API key, 1–1 000 000. */
             requestsPerMinute?: number;
         };
         UsageDto: {

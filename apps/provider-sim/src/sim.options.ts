@@ -1,16 +1,8 @@
-export const VOLC_ACTIONS = [
-  'CreateAssetGroup',
-  'GetAssetGroup',
-  'ListAssetGroups',
-  'UpdateAssetGroup',
-  'DeleteAssetGroup',
-  'CreateAsset',
-  'GetAsset',
-  'ListAssets',
-  'UpdateAsset',
-  'DeleteAsset',
-] as const;
-export type VolcAction = (typeof VOLC_ACTIONS)[number];
+import { VOLCENGINE_ACTIONS, type VolcengineAction } from '@app/volcengine-assets/volcengine-assets.options';
+
+/** The asset actions the simulator serves: the same list the gateway's client calls. */
+export const VOLC_ACTIONS = VOLCENGINE_ACTIONS;
+export type VolcAction = VolcengineAction;
 
 export type SimEndpoint =
   | 'seedance.create'

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '@app/common';
@@ -107,39 +107,6 @@ export class PlanDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
-export class UpdatePlanDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @ValidateIf((_o, v) => v !== undefined)
-  @Transform(trim)
-  @IsString()
-  @Length(1, 200)
-  name?: string;
-
-  /** Requests per minute per customer, 1–1 000 000. */
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000 })
-  @ValidateIf((_o, v) => v !== undefined)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  requestsPerMinute?: number;
-
-  /** Jobs in flight at the provider per customer, 1–1 000 000. */
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000 })
-  @ValidateIf((_o, v) => v !== undefined)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  maxConcurrentJobs?: number;
-
-  /** Jobs waiting for provider capacity per customer, 0–10 000 000. */
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 10_000_000 })
-  @ValidateIf((_o, v) => v !== undefined)
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
-  maxQueuedJobs?: number;
-}
-
 export class CreatePlanDto {
   /** Lower-case code: letters, digits, `_`, `-`; 1–63 characters. */
   @ApiProperty({ pattern: PLAN_CODE.source, example: 'pro' })
@@ -153,24 +120,30 @@ export class CreatePlanDto {
   @Length(1, 200)
   name: string;
 
+  /** Requests per minute per API key, 1–1 000 000. */
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 1_000_000 })
   @IsInt()
   @Min(1)
   @Max(1_000_000)
   requestsPerMinute: number;
 
+  /** Jobs in flight at the provider per customer, 1–1 000 000. */
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 1_000_000 })
   @IsInt()
   @Min(1)
   @Max(1_000_000)
   maxConcurrentJobs: number;
 
+  /** Jobs waiting for provider capacity per customer, 0–10 000 000. */
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 10_000_000 })
   @IsInt()
   @Min(0)
   @Max(10_000_000)
   maxQueuedJobs: number;
 }
+
+/** Any of a plan's fields but its code; `null` is refused like any other wrong type. */
+export class UpdatePlanDto extends PartialType(OmitType(CreatePlanDto, ['code'] as const), { skipNullProperties: false }) {}
 
 export class PlanResponseDto {
   @ApiProperty({ enum: [true] }) ok: true;
