@@ -10,6 +10,7 @@ import { type JobRow, JobsRepository } from './jobs.repository';
 const SYNC_AFTER_MS = 3000;
 const SYNC_TIMEOUT_MS = 2000;
 const RESULT_URL_TTL_SECONDS = 3600;
+const CANCEL_WAIT_MS = 2000;
 
 export interface Caller {
   customerId: string;
@@ -79,23 +80,42 @@ export class JobsService {
     return { ok: true, jobId: row.id, type: row.type, url: signed.url, contentType: row.resultContentType ?? 'application/octet-stream', expiresAt: signed.expiresAt.toISOString() };
   }
 
-  /** Cancels a job the provider has not started (or can cancel) and releases its reservation. */
+  /**
+   * Cancels a job the provider has not started (or can cancel) and releases its reservation. A
+   * worker may hold the job for a moment (submitting it, checking it): the cancel waits for that
+   * step, briefly, rather than answering 409 to a request that would succeed a few ms later.
+   */
   async cancel(caller: Caller, jobId: string): Promise<JobViewDto> {
-    const row = await this.find(caller, jobId);
-    if (row.status !== 'queued' && row.status !== 'processing') {
-      throw new DomainException('job_not_cancelable', `This job has already ${row.status}`);
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    for (;;) {
+      const row = await this.find(caller, jobId);
+      if (row.status !== 'queued' && row.status !== 'processing') {
+        throw new DomainException('job_not_cancelable', `This job has already ${row.status}`);
+      }
+      const view = await this.tryCancel(caller, row);
+      if (view) {
+        return view;
+      }
+      if (Date.now() >= deadline) {
+        throw new DomainException('job_not_cancelable', 'This job is being processed right now; retry in a moment', undefined, undefined, { 'retry-after': '1' });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  /** One attempt; undefined while a worker holds the job. */
+  private async tryCancel(caller: Caller, row: JobRow): Promise<JobViewDto | undefined> {
     if (row.phase === 'pending_submit') {
       const settled = await this.repository.settle({ jobId: row.id, leaseOwner: null, status: 'canceled', actor: `customer:${caller.customerId}` });
       if (!settled.settled) {
-        throw new DomainException('job_not_cancelable', 'This job is being handed to the provider right now; it can no longer be canceled');
+        return undefined;
       }
       this.runner.recordFinished(row, 'canceled', 'release');
       return toJobView((await this.repository.findById(row.id)) ?? row);
     }
     const claimed = await this.repository.claimOne(row.id, this.runner.owner, 30);
     if (!claimed) {
-      throw new DomainException('job_not_cancelable', 'This job is being processed right now; retry in a moment');
+      return undefined;
     }
     const adapter = this.router.adapterFor(claimed);
     const outcome = adapter.cancel ? await adapter.cancel(this.runner.providerJob(claimed), AbortSignal.timeout(SYNC_TIMEOUT_MS)).catch(() => ({ kind: 'not_cancelable' as const })) : { kind: 'not_cancelable' as const };
